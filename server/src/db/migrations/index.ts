@@ -1,0 +1,11 @@
+/**
+ * The committed migrations, in order. They are listed here (not discovered
+ * from the file system) so that they run the same under tsx, vitest and any
+ * bundle. Add a new one at the end; never edit one that has shipped.
+ */
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123Initial } from './Migration20261123Initial.js';
+
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261123Initial', class: Migration20261123Initial },
+];

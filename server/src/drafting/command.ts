@@ -1,0 +1,79 @@
+/**
+ * How a write runs: one transaction, the declaration's lock, then effects.
+ *
+ *     runCommand(em, services, viewer, async (command) => {
+ *       const declaration = await command.lockDeclaration(id);   // SELECT ... FOR UPDATE
+ *       ...change entities, recordChange(command, declaration, {...})...
+ *       command.afterCommit(() => ...);                          // broadcasts
+ *     });
+ *
+ * Everything a command writes (rows, change events, Yjs updates) commits or
+ * rolls back together. Broadcasts wait for the commit: nobody hears of a
+ * change that could still vanish. A command that fails has changed nothing.
+ */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../auth/policy.js';
+import { Declaration } from '../db/entities/index.js';
+import { notFound } from '../errors.js';
+import type { Services } from '../services.js';
+
+export interface Command {
+  /** The transaction's entity manager. */
+  em: EntityManager;
+  viewer: Viewer | null;
+  services: Services;
+  /** Runs `effect` once the transaction has committed (never if it rolls back). */
+  afterCommit(effect: () => void): void;
+  /** Runs `undo` if the transaction rolls back (e.g. to drop in-memory state). */
+  onRollback(undo: () => void): void;
+  /**
+   * Loads the declaration with `SELECT ... FOR UPDATE`: every other write to it,
+   * from this process or another, waits until this transaction ends.
+   */
+  lockDeclaration(declarationId: string): Promise<Declaration>;
+}
+
+/** Runs `body` in a transaction on a fork of `em`; effects run after commit. */
+export async function runCommand<T>(
+  em: EntityManager,
+  services: Services,
+  viewer: Viewer | null,
+  body: (command: Command) => Promise<T>,
+): Promise<T> {
+  const effects: (() => void)[] = [];
+  const undos: (() => void)[] = [];
+  let result: T;
+  try {
+    result = await em.fork().transactional(async (tx) => {
+      const command: Command = {
+        em: tx,
+        viewer,
+        services,
+        afterCommit: (effect) => effects.push(effect),
+        onRollback: (undo) => undos.push(undo),
+        async lockDeclaration(declarationId) {
+          const declaration = await tx.findOne(
+            Declaration,
+            { id: declarationId },
+            { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+          );
+          if (!declaration) throw notFound('declaration', declarationId);
+          return declaration;
+        },
+      };
+      return body(command);
+    });
+  } catch (error) {
+    for (const undo of undos) undo();
+    throw error;
+  }
+  for (const effect of effects) {
+    try {
+      effect();
+    } catch (error) {
+      services.log.error({ err: error }, 'post-commit effect failed');
+    }
+  }
+  return result;
+}

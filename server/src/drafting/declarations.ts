@@ -1,0 +1,79 @@
+/** Setting up a declaration: creating it, inviting its participants (the secretariat's work). */
+import { authorize } from '../auth/policy.js';
+import { hashToken, newToken } from '../auth/tokens.js';
+import { ChangeKind, Declaration, Participant, Role } from '../db/entities/index.js';
+import { recordChange } from '../feed/recordChange.js';
+import type { Command } from './command.js';
+import { declarationOf } from './lookup.js';
+import { optionalText, requiredText } from './validation.js';
+
+export interface CreateDeclarationProps {
+  title: string;
+  forum?: string | null;
+}
+
+/** Creates an empty declaration in DRAFTING. Only the secretariat. */
+export async function createDeclaration(command: Command, props: CreateDeclarationProps): Promise<Declaration> {
+  const viewer = command.viewer!;
+  authorize(viewer, 'declaration.create', null);
+  const { limits } = command.services;
+  const declaration = command.em.create(Declaration, {
+    title: requiredText('title', props.title, limits.titleChars),
+    forum: optionalText('forum', props.forum, limits.titleChars),
+  });
+  await command.em.flush();
+  return declaration;
+}
+
+export interface InviteParticipantProps {
+  declarationId: string;
+  name: string;
+  role: Role;
+  delegation?: string | null;
+}
+
+export interface Invitation {
+  participant: Participant;
+  /** The only time the token exists outside the caller's hands: it is stored hashed. */
+  token: string;
+}
+
+/**
+ * Invites a participant into a declaration and returns their token once.
+ * An invited SECRETARIAT is global like every secretariat; the declaration
+ * only records where the invitation came from.
+ */
+export async function inviteParticipant(command: Command, props: InviteParticipantProps): Promise<Invitation> {
+  await declarationOf(command.em, 'declaration', props.declarationId);
+  authorize(command.viewer!, 'participant.invite', props.declarationId);
+  const declaration = await command.lockDeclaration(props.declarationId);
+  const { limits } = command.services;
+  const token = newToken();
+  const participant = command.em.create(Participant, {
+    declaration: props.role === Role.SECRETARIAT ? null : declaration.id,
+    name: requiredText('name', props.name, limits.nameChars),
+    role: props.role,
+    delegation: optionalText('delegation', props.delegation, limits.nameChars),
+    tokenHash: hashToken(token),
+  });
+  recordChange(command, declaration, {
+    kind: ChangeKind.PARTICIPANT_INVITED,
+    summary: `${actorName(command)} invited ${describeParticipant(participant)}`,
+  });
+  await command.em.flush();
+  return { participant, token };
+}
+
+/** "Mexico" for a delegation's participant, otherwise the participant's name. */
+export function speakerName(p: { name: string; delegation: string | null }): string {
+  return p.delegation ?? p.name;
+}
+
+export function actorName(command: Command): string {
+  return command.viewer ? speakerName(command.viewer) : 'The server';
+}
+
+function describeParticipant(p: Participant): string {
+  const role = p.role.toLowerCase().replace('_', '-');
+  return p.delegation ? `${p.name} (${role}, ${p.delegation})` : `${p.name} (${role})`;
+}

@@ -1,0 +1,39 @@
+/**
+ * The context of one GraphQL operation: who is asking, a forked
+ * EntityManager of its own, and the request's loaders. Built per HTTP
+ * request and per WebSocket operation (a subscription keeps its own for its
+ * whole life).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../auth/policy.js';
+import { Participant } from '../db/entities/index.js';
+import { hashToken } from '../auth/tokens.js';
+import type { Services } from '../services.js';
+import { createLoaders, type Loaders } from './loaders.js';
+
+export interface Context {
+  viewer: Viewer | null;
+  em: EntityManager;
+  services: Services;
+  loaders: Loaders;
+  requestId: string;
+}
+
+/** The participant holding `token`, or null. Looked up by hash: the token itself is never stored. */
+export async function viewerForToken(em: EntityManager, token: string | null): Promise<Viewer | null> {
+  if (!token) return null;
+  const participant = await em.findOne(Participant, { tokenHash: hashToken(token) });
+  if (!participant) return null;
+  return {
+    id: participant.id,
+    name: participant.name,
+    role: participant.role,
+    delegation: participant.delegation,
+    declarationId: participant.declaration?.id ?? null,
+  };
+}
+
+export function createContext(services: Services, viewer: Viewer | null, requestId: string): Context {
+  const em = services.orm.em.fork();
+  return { viewer, em, services, loaders: createLoaders(em, services), requestId };
+}

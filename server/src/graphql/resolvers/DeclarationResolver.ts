@@ -1,0 +1,84 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { authorize, requireViewer } from '../../auth/policy.js';
+import { Declaration, Participant, Role } from '../../db/entities/index.js';
+import { createDeclaration, inviteParticipant } from '../../drafting/declarations.js';
+import { isId } from '../../drafting/lookup.js';
+import { addSection } from '../../drafting/sections.js';
+import { notFound } from '../../errors.js';
+import type { Context } from '../context.js';
+import { DeclarationType } from '../types/Declaration.js';
+import { AddSectionInput, CreateDeclarationInput, InviteParticipantInput } from '../types/inputs.js';
+import { ParagraphType } from '../types/Paragraph.js';
+import { InvitationType, ParticipantType } from '../types/Participant.js';
+import { SectionType } from '../types/Section.js';
+import { command, readerOf } from './access.js';
+
+@Resolver(() => DeclarationType)
+export class DeclarationResolver {
+  @Query(() => [DeclarationType], { description: 'Those the caller may see.' })
+  async declarations(@Ctx() ctx: Context): Promise<DeclarationType[]> {
+    const viewer = requireViewer(ctx.viewer);
+    const where = viewer.role === Role.SECRETARIAT ? {} : { id: viewer.declarationId ?? '00000000-0000-0000-0000-000000000000' };
+    const rows = await ctx.em.find(Declaration, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return rows.map(DeclarationType.from);
+  }
+
+  @Query(() => DeclarationType, { nullable: true })
+  async declaration(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeclarationType> {
+    readerOf(ctx, id);
+    const row = isId(id) ? await ctx.loaders.declaration.load(id) : null;
+    if (!row) throw notFound('declaration', id);
+    return DeclarationType.from(row);
+  }
+
+  @Mutation(() => DeclarationType)
+  async createDeclaration(@Arg('input', () => CreateDeclarationInput) input: CreateDeclarationInput, @Ctx() ctx: Context) {
+    return DeclarationType.from(await command(ctx, (c) => createDeclaration(c, input)));
+  }
+
+  @Mutation(() => InvitationType)
+  async inviteParticipant(
+    @Arg('declarationId', () => ID) declarationId: string,
+    @Arg('input', () => InviteParticipantInput) input: InviteParticipantInput,
+    @Ctx() ctx: Context,
+  ): Promise<InvitationType> {
+    const invitation = await command(ctx, (c) => inviteParticipant(c, { declarationId, ...input }));
+    return Object.assign(new InvitationType(), { participant: ParticipantType.from(invitation.participant), token: invitation.token });
+  }
+
+  @Mutation(() => SectionType)
+  async addSection(
+    @Arg('declarationId', () => ID) declarationId: string,
+    @Arg('input', () => AddSectionInput) input: AddSectionInput,
+    @Ctx() ctx: Context,
+  ): Promise<SectionType> {
+    return SectionType.from(await command(ctx, (c) => addSection(c, { declarationId, ...input })));
+  }
+
+  @FieldResolver(() => [SectionType], { description: 'In order.' })
+  async sections(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<SectionType[]> {
+    const structure = await ctx.loaders.structure.load(d.id);
+    return structure.sections.map(SectionType.from);
+  }
+
+  @FieldResolver(() => [ParagraphType], { description: 'All, in document order, DELETED included.' })
+  async paragraphs(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<ParagraphType[]> {
+    const structure = await ctx.loaders.structure.load(d.id);
+    return structure.ordered.map(ParagraphType.from);
+  }
+
+  @FieldResolver(() => ParagraphType, { nullable: true })
+  async paragraph(@Root() d: DeclarationType, @Arg('label', () => String) label: string, @Ctx() ctx: Context) {
+    const structure = await ctx.loaders.structure.load(d.id);
+    const wanted = label.trim();
+    const found = structure.ordered.find((o) => o.label === wanted);
+    return found ? ParagraphType.from(found) : null;
+  }
+
+  @FieldResolver(() => [ParticipantType], { description: 'Visible to SECRETARIAT and CO_FACILITATOR; others get FORBIDDEN.' })
+  async participants(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<ParticipantType[]> {
+    authorize(requireViewer(ctx.viewer), 'participants.read', d.id);
+    const rows = await ctx.em.find(Participant, { declaration: d.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+    return rows.map(ParticipantType.from);
+  }
+}

@@ -1,0 +1,13 @@
+import { Ctx, Query, Resolver } from 'type-graphql';
+import { requireViewer } from '../../auth/policy.js';
+import type { Context } from '../context.js';
+import { ParticipantType } from '../types/Participant.js';
+
+@Resolver()
+export class ViewerResolver {
+  @Query(() => ParticipantType, { description: 'The participant the token belongs to.' })
+  viewer(@Ctx() ctx: Context): ParticipantType {
+    const viewer = requireViewer(ctx.viewer);
+    return ParticipantType.from(viewer);
+  }
+}

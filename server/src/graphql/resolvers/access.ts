@@ -1,0 +1,17 @@
+/** Small helpers the resolvers share: who is asking, may they read it, run a command as them. */
+import { authorize, requireViewer, type Viewer } from '../../auth/policy.js';
+import { runCommand, type Command } from '../../drafting/command.js';
+import type { Context } from '../context.js';
+
+/** The viewer, after checking they may read `declarationId` (NOT_FOUND otherwise). */
+export function readerOf(ctx: Context, declarationId: string, target?: { what: string; id: string }): Viewer {
+  const viewer = requireViewer(ctx.viewer);
+  authorize(viewer, 'declaration.read', declarationId, target);
+  return viewer;
+}
+
+/** Runs a command as the (required) viewer, in its own transaction. */
+export function command<T>(ctx: Context, body: (command: Command) => Promise<T>): Promise<T> {
+  const viewer = requireViewer(ctx.viewer);
+  return runCommand(ctx.em, ctx.services, viewer, body);
+}

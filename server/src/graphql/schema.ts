@@ -1,0 +1,33 @@
+/** Builds the executable schema from the resolvers; `printContractSchema` gives the committed SDL. */
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import './types/enums.js';
+import { ChangeLogResolver } from './resolvers/ChangeLogResolver.js';
+import { CommentResolver } from './resolvers/CommentResolver.js';
+import { DeclarationResolver } from './resolvers/DeclarationResolver.js';
+import { ParagraphResolver } from './resolvers/ParagraphResolver.js';
+import { SectionResolver } from './resolvers/SectionResolver.js';
+import { ViewerResolver } from './resolvers/ViewerResolver.js';
+import { Base64Scalar, DateTimeScalar } from './scalars.js';
+
+let built: Promise<GraphQLSchema> | null = null;
+
+/** The schema (built once per process: type-graphql's metadata is global). */
+export function draftroomSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [ViewerResolver, DeclarationResolver, SectionResolver, ParagraphResolver, CommentResolver, ChangeLogResolver],
+    scalarsMap: [
+      { type: Date, scalar: DateTimeScalar },
+      { type: Uint8Array, scalar: Base64Scalar },
+    ],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql: sorted, so that diffs stay readable. */
+export function printSchemaFile(schema: GraphQLSchema): string {
+  return `# Emitted by draftroom (npm run schema). Do not edit: change the resolvers and re-emit.\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
+}

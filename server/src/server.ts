@@ -1,0 +1,131 @@
+/**
+ * The HTTP and WebSocket server: one port, one path.
+ *
+ *   POST/GET /graphql   GraphQL over HTTP (Apollo Server 5 on Express 5)
+ *   WS       /graphql   graphql-ws protocol: subscriptions and any operation
+ *   GET      /healthz   liveness
+ *
+ * Authentication: `Authorization: Bearer <token>` over HTTP; over WebSocket
+ * the connection_init payload `{ "authorization": "Bearer <token>" }`. A
+ * missing or unknown token is not refused at the door: the operation fails
+ * with UNAUTHENTICATED, the same way over both transports.
+ */
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { bearerToken } from './auth/tokens.js';
+import type { Viewer } from './auth/policy.js';
+import { createContext, viewerForToken, type Context } from './graphql/context.js';
+import { formatError } from './graphql/errorMapping.js';
+import { queryLimitsRule } from './graphql/guards.js';
+import { draftroomSchema } from './graphql/schema.js';
+import type { Services } from './services.js';
+
+export interface HttpServerOptions {
+  port: number;
+  host: string;
+  introspection: boolean;
+  exposeErrorDetails: boolean;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+type SocketExtra = Record<PropertyKey, unknown> & {
+  viewer?: Viewer | null;
+};
+
+export async function startHttpServer(services: Services, options: HttpServerOptions): Promise<RunningHttpServer> {
+  const schema = await draftroomSchema();
+  const { limits, log } = services;
+  const validationRules = [queryLimitsRule(limits)];
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.bodyBytes });
+  const wsCleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
+    {
+      schema,
+      validate: (s: GraphQLSchema, document) => validate(s, document, [...specifiedRules, ...validationRules]),
+      async onConnect(ctx) {
+        const token = bearerToken(ctx.connectionParams?.authorization);
+        ctx.extra.viewer = await viewerForToken(services.orm.em.fork(), token);
+        return true;
+      },
+      context: (ctx) => createContext(services, ctx.extra.viewer ?? null, randomUUID()),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails)),
+      onNext(_ctx, _id, _payload, _args, result) {
+        if (!result.errors) return;
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails)) };
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<Context>({
+    schema,
+    introspection: options.introspection,
+    validationRules,
+    includeStacktraceInErrorResponses: false,
+    formatError: (formatted, error) => formatError(formatted, error, log, options.exposeErrorDetails),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: limits.bodyBytes }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
+        const viewer = await viewerForToken(services.orm.em.fork(), bearerToken(req.headers.authorization));
+        return createContext(services, viewer, requestId);
+      },
+    }),
+  );
+  // Body too large or not JSON: answer as GraphQL would, with the contract's code.
+  app.use((error: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!error || !error.status || error.status >= 500) return next(error);
+    const message =
+      error.type === 'entity.too.large'
+        ? `request body is larger than ${limits.bodyBytes} bytes (DRAFTROOM_MAX_BODY_BYTES)`
+        : `malformed request: ${error.message ?? 'unreadable body'}`;
+    res.status(error.status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(options.port, options.host, resolve));
+  const port = (httpServer.address() as AddressInfo).port;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    async close() {
+      await apollo.stop();
+    },
+  };
+}
