@@ -14,7 +14,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -43,6 +43,7 @@ export interface RunningHttpServer {
 
 type SocketExtra = Record<PropertyKey, unknown> & {
   viewer?: Viewer | null;
+  connectionId?: string;
 };
 
 export async function startHttpServer(services: Services, options: HttpServerOptions): Promise<RunningHttpServer> {
@@ -57,13 +58,29 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   const wsCleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
-      validate: (s: GraphQLSchema, document) => validate(s, document, [...specifiedRules, ...validationRules]),
+      // Parse and validate here rather than in graphql-ws: a syntax error must
+      // come back as an error message (BAD_USER_INPUT), not close the socket.
+      onSubscribe(_ctx, _id, payload) {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
+        if (errors.length > 0) return errors;
+        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+      },
       async onConnect(ctx) {
         const token = bearerToken(ctx.connectionParams?.authorization);
         ctx.extra.viewer = await viewerForToken(services.orm.em.fork(), token);
+        ctx.extra.connectionId = randomUUID();
         return true;
       },
-      context: (ctx) => createContext(services, ctx.extra.viewer ?? null, randomUUID()),
+      onClose(ctx) {
+        if (ctx.extra.connectionId) services.presence.connectionClosed(ctx.extra.connectionId);
+      },
+      context: (ctx) => createContext(services, ctx.extra.viewer ?? null, randomUUID(), ctx.extra.connectionId ?? null),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails)),
       onNext(_ctx, _id, _payload, _args, result) {
         if (!result.errors) return;

@@ -1,6 +1,10 @@
 /** The long-lived parts of a running server that commands and resolvers use. */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Compactor } from './collab/compactor.js';
 import type { DocumentHub } from './collab/documentHub.js';
+import type { EditCoalescer } from './collab/editCoalescer.js';
+import type { PresenceHub } from './collab/presence.js';
+import type { UpdateCommitter } from './collab/updateCommitter.js';
 import type { Limits } from './config.js';
 import type { ChangeFeed } from './feed/changeFeed.js';
 import type { Logger } from './logger.js';
@@ -9,6 +13,10 @@ export interface Services {
   orm: MikroORM;
   hub: DocumentHub;
   feed: ChangeFeed;
+  committer: UpdateCommitter;
+  coalescer: EditCoalescer;
+  presence: PresenceHub;
+  compactor: Compactor;
   limits: Limits;
   log: Logger;
 }

@@ -19,9 +19,7 @@ export async function ensureBootstrapSecretariat(em: EntityManager, token: strin
   if (existing) return existing;
   // A second instance may insert the same token at the same moment: the
   // unique index on token_hash lets exactly one of them win.
-  await em
-    .getConnection()
-    .execute(
+  await em.execute(
       `insert into participant (id, name, role, token_hash, created_at) values (?, 'Secretariat', ?, ?, now()) on conflict (token_hash) do nothing`,
       [randomUUID(), Role.SECRETARIAT, tokenHash],
     );

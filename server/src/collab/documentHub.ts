@@ -1,23 +1,29 @@
 /**
  * The document hub: one in-memory `Y.Doc` per active declaration.
  *
- * PostgreSQL is the truth; a hub document is a cache of it. A document is
- * loaded on first use from the snapshot plus the updates after it, and kept
- * in step with the database in two ways:
- *  - updates committed by this process are applied right after their commit
- *    (`committed`), in seq order;
- *  - before a read or a write that must see the latest state, `current`
- *    catches up from the log (updates committed by another instance, or by a
- *    commit whose notification has not arrived yet).
- * Both go through one queue per document, so `seq` (the last update applied)
- * only ever moves forward, one update at a time.
+ * PostgreSQL is the truth; a hub document is a cache of it, loaded on first
+ * use from the snapshot plus the updates after it, and kept in step by
+ * applying every committed update in seq order, whichever way it arrives:
+ *  - a group commit of `applyUpdate`s (see `UpdateCommitter`) applies them
+ *    while holding the document, and reports them once committed;
+ *  - a server edit made by a command is reported after its commit
+ *    (`committed`);
+ *  - updates committed by another instance are read from the log when its
+ *    notification arrives, or when a reader needs the latest state
+ *    (`current`).
+ * Every committed update the document takes also enters the declaration's
+ * `SequenceWindow`, from which `documentUpdates` subscribers read.
  *
- * A command that changes the document in memory before its transaction
- * commits must call `discard` if the transaction fails: the next use then
- * reloads from the database.
+ * Locking order, to stay free of deadlocks: a task that needs both the
+ * declaration's row lock (PostgreSQL) and the document (`exclusive`) takes
+ * the row lock first. Readers take only the document.
+ *
+ * A task that applies updates before its transaction commits must call
+ * `discard` if the transaction fails: the next use reloads from the database.
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
+import { SequenceWindow } from '../feed/sequenceWindow.js';
 import { readSnapshot, readUpdatesAfter, type StoredUpdate } from './updateLog.js';
 
 /** The origin given to `Y.applyUpdate` for updates the hub applies. */
@@ -27,9 +33,13 @@ export class LiveDocument {
   /** Seq of the last update applied to `doc`. */
   seq = 0;
   readonly doc = new Y.Doc({ gc: true });
+  lastUsed = Date.now();
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly declarationId: string) {}
+  constructor(
+    readonly declarationId: string,
+    readonly window: SequenceWindow<StoredUpdate>,
+  ) {}
 
   /** Runs `task` after every task queued before it; tasks never overlap. */
   exclusive<T>(task: () => Promise<T> | T): Promise<T> {
@@ -38,26 +48,36 @@ export class LiveDocument {
     return run;
   }
 
-  /** Applies stored updates that follow `seq`; returns false on a gap (the caller reloads). */
+  /** Applies stored updates that follow `seq`; false on a gap (the caller reloads). Call inside `exclusive`. */
   applyStored(updates: StoredUpdate[]): boolean {
     for (const stored of updates) {
       if (stored.seq <= this.seq) continue;
       if (stored.seq !== this.seq + 1) return false;
       Y.applyUpdate(this.doc, stored.update, HUB_ORIGIN);
-      this.seq = stored.seq;
+      this.advance(stored);
     }
     return true;
+  }
+
+  /** Records that `stored`, already applied to `doc`, is committed with its seq. Call inside `exclusive`. */
+  advance(stored: StoredUpdate): void {
+    this.seq = stored.seq;
+    this.lastUsed = Date.now();
+    this.window.add(stored);
   }
 }
 
 export class DocumentHub {
   private readonly documents = new Map<string, LiveDocument>();
+  private readonly windows = new Map<string, SequenceWindow<StoredUpdate>>();
   private readonly loading = new Map<string, Promise<LiveDocument>>();
 
+  constructor(private readonly orm: MikroORM) {}
+
   /**
-   * The declaration's document, caught up with everything committed in the
-   * database as seen by `em` (within a transaction holding the declaration's
-   * lock, that is everything committed at all).
+   * The declaration's document, caught up with everything committed that `em`
+   * can see. Inside a transaction holding the declaration's lock, that is
+   * everything committed at all.
    */
   async current(em: EntityManager, declarationId: string): Promise<LiveDocument> {
     const live = await this.open(em, declarationId);
@@ -69,15 +89,60 @@ export class DocumentHub {
   }
 
   /**
-   * Tells the hub an update was committed with `seq`. Applied at once when it
-   * is the next one; otherwise the next `current` catches up from the log.
+   * Runs `task` with the caught-up document held exclusively. The caller
+   * must already hold the declaration's row lock when `task` writes.
    */
-  committed(declarationId: string, seq: number, update: Uint8Array): void {
+  async withDocument<T>(em: EntityManager, declarationId: string, task: (live: LiveDocument) => Promise<T>): Promise<T> {
+    let live = await this.open(em, declarationId);
+    for (let attempt = 0; ; attempt++) {
+      const result = await live.exclusive(async () => {
+        if (this.documents.get(declarationId) !== live) return { retry: true as const };
+        if (!live.applyStored(await readUpdatesAfter(em, declarationId, live.seq))) return { retry: true as const };
+        return { retry: false as const, value: await task(live) };
+      });
+      if (!result.retry) return result.value;
+      if (attempt > 2) throw new Error(`could not load the document of declaration ${declarationId}`);
+      if (this.documents.get(declarationId) === live) this.discard(declarationId);
+      live = await this.open(em, declarationId);
+    }
+  }
+
+  /** The document if it is loaded (no I/O). */
+  loaded(declarationId: string): LiveDocument | undefined {
+    return this.documents.get(declarationId);
+  }
+
+  /**
+   * The window of committed updates that subscribers follow. It outlives
+   * reloads of the document; created at the document's seq when loaded.
+   */
+  async window(em: EntityManager, declarationId: string): Promise<SequenceWindow<StoredUpdate>> {
+    return (await this.open(em, declarationId)).window;
+  }
+
+  /**
+   * Tells the hub an update was committed with `seq` (a server edit). Applied
+   * at once when it is the next one; otherwise caught up from the log.
+   */
+  committed(declarationId: string, stored: StoredUpdate): void {
     const live = this.documents.get(declarationId);
     if (!live) return;
-    void live.exclusive(() => {
-      live.applyStored([{ seq, update, origin: null }]);
+    void live.exclusive(async () => {
+      if (stored.seq === live.seq + 1) live.applyStored([stored]);
+      else if (stored.seq > live.seq) await this.catchUpLocked(live);
     });
+  }
+
+  /** News from another instance: the log of `declarationId` reaches `seq`. */
+  async news(declarationId: string, seq: number): Promise<void> {
+    const live = this.documents.get(declarationId);
+    if (!live || seq <= live.seq) return;
+    await live.exclusive(() => this.catchUpLocked(live));
+  }
+
+  /** Catches up every loaded document (after the notification channel was down). */
+  async catchUpAll(): Promise<void> {
+    await Promise.all([...this.documents.values()].map((live) => live.exclusive(() => this.catchUpLocked(live))));
   }
 
   /** Forgets the in-memory document (after a failed transaction, or when idle). */
@@ -85,9 +150,37 @@ export class DocumentHub {
     this.documents.delete(declarationId);
   }
 
+  /** Unloads documents unused for `idleMs` that nobody follows. */
+  evictIdle(idleMs: number): number {
+    let evicted = 0;
+    const now = Date.now();
+    for (const [id, live] of this.documents) {
+      if (now - live.lastUsed > idleMs && live.window.followers === 0) {
+        this.documents.delete(id);
+        this.windows.delete(id);
+        evicted += 1;
+      }
+    }
+    return evicted;
+  }
+
+  get loadedCount(): number {
+    return this.documents.size;
+  }
+
+  private async catchUpLocked(live: LiveDocument): Promise<void> {
+    const em = this.orm.em.fork();
+    if (!live.applyStored(await readUpdatesAfter(em, live.declarationId, live.seq))) {
+      if (this.documents.get(live.declarationId) === live) this.discard(live.declarationId);
+    }
+  }
+
   private async open(em: EntityManager, declarationId: string): Promise<LiveDocument> {
     const existing = this.documents.get(declarationId);
-    if (existing) return existing;
+    if (existing) {
+      existing.lastUsed = Date.now();
+      return existing;
+    }
     let pending = this.loading.get(declarationId);
     if (!pending) {
       pending = this.load(em, declarationId).finally(() => this.loading.delete(declarationId));
@@ -97,16 +190,34 @@ export class DocumentHub {
   }
 
   private async load(em: EntityManager, declarationId: string): Promise<LiveDocument> {
-    const live = new LiveDocument(declarationId);
-    const snapshot = await readSnapshot(em, declarationId);
-    if (snapshot) {
-      Y.applyUpdate(live.doc, snapshot.state, HUB_ORIGIN);
-      live.seq = snapshot.seq;
+    // Snapshot and tail are two reads; a compaction between them can fold
+    // the tail away. The snapshot then read again covers it: retry.
+    for (let attempt = 0; ; attempt++) {
+      const snapshot = await readSnapshot(em, declarationId);
+      const tail = await readUpdatesAfter(em, declarationId, snapshot?.seq ?? 0);
+      const live = new LiveDocument(declarationId, this.windowFrom(declarationId, snapshot?.seq ?? 0));
+      if (snapshot) {
+        Y.applyUpdate(live.doc, snapshot.state, HUB_ORIGIN);
+        live.seq = snapshot.seq;
+      }
+      if (live.applyStored(tail)) {
+        this.documents.set(declarationId, live);
+        return live;
+      }
+      if (attempt >= 3) throw new Error(`update log of declaration ${declarationId} has a gap after seq ${live.seq}`);
     }
-    if (!live.applyStored(await readUpdatesAfter(em, declarationId, live.seq))) {
-      throw new Error(`update log of declaration ${declarationId} has a gap after seq ${live.seq}`);
+  }
+
+  /** The declaration's window, made (or moved past a compacted stretch) to start at `base`. */
+  private windowFrom(declarationId: string, base: number): SequenceWindow<StoredUpdate> {
+    let window = this.windows.get(declarationId);
+    if (!window) {
+      window = new SequenceWindow<StoredUpdate>(base);
+      this.windows.set(declarationId, window);
+    } else if (base > window.head) {
+      // Updates between the window's head and the snapshot cannot be told one by one any more.
+      window.jump(base);
     }
-    this.documents.set(declarationId, live);
-    return live;
+    return window;
   }
 }

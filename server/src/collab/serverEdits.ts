@@ -25,3 +25,6 @@ export function initialTextUpdate(doc: Y.Doc, rootName: string, text: string): U
   scratch.getText(rootName).insert(0, text);
   return Y.encodeStateAsUpdate(scratch);
 }
+
+/** The origin of updates the server writes itself, as subscribers see it. */
+export const SERVER_ORIGIN = 'server';

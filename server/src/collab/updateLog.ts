@@ -26,21 +26,22 @@ export interface StoredSnapshot {
 
 /** The snapshot of a declaration's document, or null when none was taken yet. */
 export async function readSnapshot(em: EntityManager, declarationId: string): Promise<StoredSnapshot | null> {
-  const rows = await em
-    .getConnection()
-    .execute<{ seq: number; state: Buffer }[]>('select seq, state from doc_snapshot where declaration_id = ?', [declarationId]);
+  const rows = await em.execute<{ seq: number; state: Buffer }[]>('select seq, state from doc_snapshot where declaration_id = ?', [declarationId]);
   const row = rows[0];
   return row ? { seq: row.seq, state: new Uint8Array(row.state) } : null;
 }
 
 /** Updates with seq > `afterSeq`, in seq order. */
-export async function readUpdatesAfter(em: EntityManager, declarationId: string, afterSeq: number): Promise<StoredUpdate[]> {
-  const rows = await em
-    .getConnection()
-    .execute<{ seq: number; update: Buffer; origin: string | null }[]>(
-      'select seq, "update", origin from doc_update where declaration_id = ? and seq > ? order by seq',
-      [declarationId, afterSeq],
-    );
+export async function readUpdatesAfter(
+  em: EntityManager,
+  declarationId: string,
+  afterSeq: number,
+  limit = 1_000_000,
+): Promise<StoredUpdate[]> {
+  const rows = await em.execute<{ seq: number; update: Buffer; origin: string | null }[]>(
+    'select seq, "update", origin from doc_update where declaration_id = ? and seq > ? order by seq limit ?',
+    [declarationId, afterSeq, limit],
+  );
   return rows.map((row) => ({ seq: row.seq, update: new Uint8Array(row.update), origin: row.origin }));
 }
 
@@ -59,9 +60,7 @@ export async function insertUpdates(
     values.push(declarationId, row.seq, Buffer.from(row.update), row.origin, row.actorId);
     return '(?, ?, ?, ?, ?, now())';
   });
-  await em
-    .getConnection()
-    .execute(
+  await em.execute(
       `insert into doc_update (declaration_id, seq, "update", origin, actor_id, created_at) values ${tuples.join(', ')}`,
       values,
     );

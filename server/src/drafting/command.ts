@@ -14,6 +14,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Viewer } from '../auth/policy.js';
+import { feedNews, NOTIFY_CHANNEL } from '../collab/instanceNews.js';
 import { Declaration } from '../db/entities/index.js';
 import { notFound } from '../errors.js';
 import type { Services } from '../services.js';
@@ -25,6 +26,8 @@ export interface Command {
   services: Services;
   /** Runs `effect` once the transaction has committed (never if it rolls back). */
   afterCommit(effect: () => void): void;
+  /** Tells other instances, when the transaction commits, that the feed of `declarationId` reaches `seq`. */
+  notifyFeed(declarationId: string, seq: number): void;
   /** Runs `undo` if the transaction rolls back (e.g. to drop in-memory state). */
   onRollback(undo: () => void): void;
   /**
@@ -43,6 +46,7 @@ export async function runCommand<T>(
 ): Promise<T> {
   const effects: (() => void)[] = [];
   const undos: (() => void)[] = [];
+  const feedHeads = new Map<string, number>();
   let result: T;
   try {
     result = await em.fork().transactional(async (tx) => {
@@ -52,6 +56,7 @@ export async function runCommand<T>(
         services,
         afterCommit: (effect) => effects.push(effect),
         onRollback: (undo) => undos.push(undo),
+        notifyFeed: (declarationId, seq) => feedHeads.set(declarationId, Math.max(seq, feedHeads.get(declarationId) ?? 0)),
         async lockDeclaration(declarationId) {
           const declaration = await tx.findOne(
             Declaration,
@@ -62,7 +67,12 @@ export async function runCommand<T>(
           return declaration;
         },
       };
-      return body(command);
+      const value = await body(command);
+      // NOTIFY is delivered when (and only if) the transaction commits.
+      for (const [declarationId, seq] of feedHeads) {
+        await tx.execute('select pg_notify(?, ?)', [NOTIFY_CHANNEL, feedNews(declarationId, seq)]);
+      }
+      return value;
     });
   } catch (error) {
     for (const undo of undos) undo();

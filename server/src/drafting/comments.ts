@@ -37,7 +37,7 @@ export async function addComment(command: Command, props: AddCommentProps): Prom
   const structure = await Structure.load(command.em, declaration.id);
   const label = structure.label(props.paragraphId);
   let thread: Comment | null = null;
-  if (props.replyTo) {
+  if (props.replyTo != null) {
     const target = isId(props.replyTo)
       ? await command.em.findOne(Comment, { id: props.replyTo, paragraph: props.paragraphId })
       : null;

@@ -27,13 +27,11 @@ export type Kind = keyof typeof TABLES;
 export async function declarationOf(em: EntityManager, kind: Kind, id: string): Promise<string> {
   if (!isId(id)) throw notFound(kind, id);
   if (kind === 'declaration') {
-    const rows = await em.getConnection().execute<{ id: string }[]>('select id from declaration where id = ?', [id]);
+    const rows = await em.execute<{ id: string }[]>('select id from declaration where id = ?', [id]);
     if (!rows[0]) throw notFound(kind, id);
     return rows[0].id;
   }
-  const rows = await em
-    .getConnection()
-    .execute<{ declaration_id: string }[]>(`select declaration_id from ${TABLES[kind]} where id = ?`, [id]);
+  const rows = await em.execute<{ declaration_id: string }[]>(`select declaration_id from ${TABLES[kind]} where id = ?`, [id]);
   if (!rows[0]) throw notFound(kind, id);
   return rows[0].declaration_id;
 }

@@ -6,7 +6,7 @@
  * row and its change event, and broadcast after commit like any update.
  */
 import { authorize } from '../auth/policy.js';
-import { initialTextUpdate } from '../collab/serverEdits.js';
+import { initialTextUpdate, SERVER_ORIGIN } from '../collab/serverEdits.js';
 import { insertUpdates } from '../collab/updateLog.js';
 import { ChangeKind, Paragraph, ParagraphStatus, Section, type Declaration } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
@@ -30,7 +30,7 @@ async function lockForEdit(command: Command, kind: 'paragraph' | 'section', id: 
 
 /** Finds `afterParagraphId` among the section's paragraphs (BAD_USER_INPUT if it is not there). */
 function positionAfter(structure: Structure, sectionId: string, afterParagraphId: string | null | undefined): number {
-  if (!afterParagraphId) return 1;
+  if (afterParagraphId == null) return 1;
   const after = structure.get(afterParagraphId)?.paragraph;
   if (!after || after.section.id !== sectionId) {
     throw badInput(`afterParagraphId ${JSON.stringify(afterParagraphId)} is not a paragraph of section ${sectionId}`, {
@@ -82,8 +82,10 @@ async function writeInitialText(command: Command, declaration: Declaration, para
   const update = initialTextUpdate(live.doc, paragraph.id, text);
   declaration.lastDocSeq += 1;
   const seq = declaration.lastDocSeq;
-  await insertUpdates(command.em, declaration.id, [{ seq, update, origin: 'server', actorId: command.viewer?.id ?? null }]);
-  command.afterCommit(() => hub.committed(declaration.id, seq, update));
+  await insertUpdates(command.em, declaration.id, [{ seq, update, origin: SERVER_ORIGIN, actorId: command.viewer?.id ?? null }]);
+  paragraph.textDocSeq = seq;
+  paragraph.feedDocSeq = seq; // PARAGRAPH_ADDED carries this text
+  command.afterCommit(() => hub.committed(declaration.id, { seq, update, origin: SERVER_ORIGIN }));
 }
 
 export interface MoveParagraphProps {
@@ -101,6 +103,10 @@ export async function moveParagraph(command: Command, props: MoveParagraphProps)
   if (props.afterParagraphId === props.paragraphId) {
     throw badInput('a paragraph cannot be moved after itself', { field: 'afterParagraphId' });
   }
+  // Already there (same section, right after the same paragraph): nothing changes, nothing is recorded.
+  const siblings = structure.inSection(paragraph.section.id);
+  const previous = siblings[siblings.indexOf(paragraph) - 1] ?? null;
+  if (props.sectionId === paragraph.section.id && (props.afterParagraphId ?? null) === (previous?.id ?? null)) return paragraph;
   const before = structure.label(paragraph.id);
   // Take the paragraph out of its section, then put it in at its new place.
   for (const p of structure.inSection(paragraph.section.id)) if (p.position > paragraph.position) p.position -= 1;

@@ -25,9 +25,11 @@ export async function addSection(command: Command, props: AddSectionProps): Prom
   const title = requiredText('title', props.title, command.services.limits.titleChars);
   const sections = await command.em.find(Section, { declaration: declaration.id }, { orderBy: { position: 'asc' } });
   let position = sections.length + 1;
-  if (props.afterSectionId) {
+  if (props.afterSectionId != null) {
     const after = isId(props.afterSectionId) ? sections.find((s) => s.id === props.afterSectionId) : undefined;
-    if (!after) throw badInput(`afterSectionId ${JSON.stringify(props.afterSectionId)} is not a section of this declaration`);
+    if (!after) throw badInput(`afterSectionId ${JSON.stringify(props.afterSectionId)} is not a section of this declaration`, {
+      field: 'afterSectionId',
+    });
     position = after.position + 1;
   }
   for (const section of sections) if (section.position >= position) section.position += 1;

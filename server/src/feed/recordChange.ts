@@ -3,10 +3,13 @@
  *
  * The caller holds the declaration's row lock (`lockDeclaration`); the seq is
  * `lastEventSeq + 1`, so two transactions can never take the same seq, and a
- * transaction that rolls back takes its seq back with it: no gaps.
+ * transaction that rolls back takes its seq back with it: no gaps. Other
+ * instances hear of it by a NOTIFY sent in the same transaction; this
+ * instance's subscribers, right after the commit.
  */
 import { ChangeEvent, type ChangeKind, type Declaration } from '../db/entities/index.js';
 import type { Command } from '../drafting/command.js';
+import { feedItem } from './changeFeed.js';
 
 export interface ChangeProps {
   kind: ChangeKind;
@@ -16,6 +19,8 @@ export interface ChangeProps {
   amendmentId?: string;
   revisionId?: string;
   text?: string;
+  /** Who made the change, when not the command's viewer (coalesced edits). */
+  actorId?: string | null;
 }
 
 export function recordChange(command: Command, declaration: Declaration, props: ChangeProps): ChangeEvent {
@@ -25,7 +30,7 @@ export function recordChange(command: Command, declaration: Declaration, props: 
     declaration: declaration.id,
     seq: declaration.lastEventSeq,
     kind: props.kind,
-    actor: command.viewer?.id ?? null,
+    actor: props.actorId !== undefined ? props.actorId : command.viewer?.id || null,
     paragraphId: props.paragraphId ?? null,
     commentId: props.commentId ?? null,
     amendmentId: props.amendmentId ?? null,
@@ -34,7 +39,7 @@ export function recordChange(command: Command, declaration: Declaration, props: 
     summary: props.summary,
     at: new Date(),
   });
-  const seq = event.seq;
-  command.afterCommit(() => command.services.feed.published(declaration.id, seq));
+  command.notifyFeed(declaration.id, event.seq);
+  command.afterCommit(() => command.services.feed.published([feedItem(event)]));
   return event;
 }

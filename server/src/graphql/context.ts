@@ -17,6 +17,8 @@ export interface Context {
   services: Services;
   loaders: Loaders;
   requestId: string;
+  /** The WebSocket connection the operation came on; null over HTTP. */
+  connectionId: string | null;
 }
 
 /** The participant holding `token`, or null. Looked up by hash: the token itself is never stored. */
@@ -33,7 +35,7 @@ export async function viewerForToken(em: EntityManager, token: string | null): P
   };
 }
 
-export function createContext(services: Services, viewer: Viewer | null, requestId: string): Context {
+export function createContext(services: Services, viewer: Viewer | null, requestId: string, connectionId: string | null = null): Context {
   const em = services.orm.em.fork();
-  return { viewer, em, services, loaders: createLoaders(em, services), requestId };
+  return { viewer, em, services, loaders: createLoaders(em, services), requestId, connectionId };
 }

@@ -2,7 +2,9 @@
  * Validation rules that bound what one operation may ask for, applied over
  * HTTP and WebSocket alike:
  *  - depth: the deepest selection (the standard introspection query nests
- *    about 13 levels; fields under `__schema`/`__type` do not count);
+ *    about 15 levels; fields under `__schema`/`__type` do not count toward
+ *    depth, only toward fields and aliases; graphql-js's own
+ *    MaxIntrospectionDepthRule bounds how introspection may nest);
  *  - fields: how many fields the operation selects, fragments expanded (a
  *    stand-in for cost: a fragment spread ten times costs ten times);
  *  - aliases: how many aliased fields (the classic way to multiply work).
@@ -38,23 +40,25 @@ function measure(
   visiting: Set<string>,
   out: Measure,
   budget: number,
+  introspection = false,
 ): void {
   for (const selection of selectionSet.selections) {
     if (out.fields > budget) return; // already over: stop walking a hostile document
     if (selection.kind === Kind.FIELD) {
-      if (selection.name.value.startsWith('__')) continue; // introspection is exempt
       out.fields += 1;
       if (selection.alias) out.aliases += 1;
-      out.depth = Math.max(out.depth, depth);
-      if (selection.selectionSet) measure(selection.selectionSet, fragments, depth + 1, visiting, out, budget);
+      // Introspection (`__schema`, `__type` and all below them) is exempt from the depth limit only.
+      const exempt = introspection || selection.name.value.startsWith('__');
+      if (!exempt) out.depth = Math.max(out.depth, depth);
+      if (selection.selectionSet) measure(selection.selectionSet, fragments, depth + 1, visiting, out, budget, exempt);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      measure(selection.selectionSet, fragments, depth, visiting, out, budget);
+      measure(selection.selectionSet, fragments, depth, visiting, out, budget, introspection);
     } else {
       const name = selection.name.value;
       const fragment = fragments.get(name);
       if (!fragment || visiting.has(name)) continue; // unknown or cyclic: graphql's own rules report it
       visiting.add(name);
-      measure(fragment.selectionSet, fragments, depth, visiting, out, budget);
+      measure(fragment.selectionSet, fragments, depth, visiting, out, budget, introspection);
       visiting.delete(name);
     }
   }

@@ -4,6 +4,8 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { buildSchema } from 'type-graphql';
 import './types/enums.js';
 import { ChangeLogResolver } from './resolvers/ChangeLogResolver.js';
+import { ChangesResolver } from './resolvers/ChangesResolver.js';
+import { CollabResolver } from './resolvers/CollabResolver.js';
 import { CommentResolver } from './resolvers/CommentResolver.js';
 import { DeclarationResolver } from './resolvers/DeclarationResolver.js';
 import { ParagraphResolver } from './resolvers/ParagraphResolver.js';
@@ -16,11 +18,21 @@ let built: Promise<GraphQLSchema> | null = null;
 /** The schema (built once per process: type-graphql's metadata is global). */
 export function draftroomSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [ViewerResolver, DeclarationResolver, SectionResolver, ParagraphResolver, CommentResolver, ChangeLogResolver],
+    resolvers: [ViewerResolver, DeclarationResolver, SectionResolver, ParagraphResolver, CommentResolver, ChangeLogResolver, ChangesResolver, CollabResolver],
     scalarsMap: [
       { type: Date, scalar: DateTimeScalar },
       { type: Uint8Array, scalar: Base64Scalar },
     ],
+    // Every subscription brings its own `subscribe` (sequence followers and
+    // presence); type-graphql's topic-based pub/sub is never used.
+    pubSub: {
+      publish: () => {
+        throw new Error('draftroom subscriptions do not use type-graphql pub/sub');
+      },
+      subscribe: () => {
+        throw new Error('draftroom subscriptions do not use type-graphql pub/sub');
+      },
+    },
     validate: false,
     emitSchemaFile: false,
   });

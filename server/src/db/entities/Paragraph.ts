@@ -13,7 +13,7 @@ import { Section } from './Section.js';
 @Entity({ tableName: 'paragraph' })
 @Index({ properties: ['section', 'position'] })
 export class Paragraph {
-  [OptionalProps]?: 'fixedLabel' | 'status' | 'objectives' | 'text' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'fixedLabel' | 'status' | 'objectives' | 'text' | 'textDocSeq' | 'feedDocSeq' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -41,6 +41,14 @@ export class Paragraph {
 
   @Property({ type: 'text' })
   text: string = '';
+
+  /** Seq of the last document update that changed `text`. */
+  @Property({ type: 'integer' })
+  textDocSeq: number = 0;
+
+  /** Seq of the last document update the change feed has reported (PARAGRAPH_ADDED/EDITED). */
+  @Property({ type: 'integer' })
+  feedDocSeq: number = 0;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -4,8 +4,10 @@
  * bundle. Add a new one at the end; never edit one that has shipped.
  */
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261123Collab } from './Migration20261123Collab.js';
 import { Migration20261123Initial } from './Migration20261123Initial.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123Initial', class: Migration20261123Initial },
+  { name: 'Migration20261123Collab', class: Migration20261123Collab },
 ];

@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
-import { ChangeEvent } from '../../db/entities/index.js';
+import { readEventsAfter } from '../../feed/changeFeed.js';
 import { declarationOf } from '../../drafting/lookup.js';
 import { badInput } from '../../errors.js';
 import type { Context } from '../context.js';
@@ -26,12 +26,7 @@ export class ChangeLogResolver {
     if (count < 1 || count > CHANGE_LOG_PAGE_MAX) {
       throw badInput(`first must be between 1 and ${CHANGE_LOG_PAGE_MAX}, got ${count}`, { field: 'first' });
     }
-    const rows = await ctx.em.find(
-      ChangeEvent,
-      { declaration: declarationId, seq: { $gt: from } },
-      { orderBy: { seq: 'asc' }, limit: count },
-    );
-    return rows.map(ChangeEventType.from);
+    return (await readEventsAfter(ctx.em, declarationId, from, count)).map(ChangeEventType.from);
   }
 
   @FieldResolver(() => ParticipantType, { nullable: true })

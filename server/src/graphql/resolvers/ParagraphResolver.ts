@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { requireViewer } from '../../auth/policy.js';
 import { ParagraphStatus } from '../../db/entities/index.js';
 import { declarationOf } from '../../drafting/lookup.js';
 import { addParagraph, moveParagraph, setParagraphObjectives, setParagraphStatus } from '../../drafting/paragraphs.js';
@@ -24,6 +25,8 @@ async function present(ctx: Context, paragraph: Paragraph): Promise<ParagraphTyp
 export class ParagraphResolver {
   @Query(() => ParagraphType, { nullable: true })
   async paragraph(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<ParagraphType> {
+    // Who is asking comes first: without a token, whether the id exists is none of the caller's business.
+    requireViewer(ctx.viewer);
     const declarationId = await declarationOf(ctx.em, 'paragraph', id);
     readerOf(ctx, declarationId, { what: 'paragraph', id });
     const ordered = (await ctx.loaders.structure.load(declarationId)).get(id);

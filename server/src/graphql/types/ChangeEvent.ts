@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { ChangeEvent } from '../../db/entities/index.js';
+import type { FeedItem } from '../../feed/changeFeed.js';
 import { DateTimeScalar } from '../scalars.js';
 import { ChangeKind } from './enums.js';
 
@@ -35,19 +35,7 @@ export class ChangeEventType {
   actorId!: string | null;
   declarationId!: string;
 
-  static from(e: ChangeEvent): ChangeEventType {
-    return Object.assign(new ChangeEventType(), {
-      seq: e.seq,
-      kind: e.kind,
-      at: e.at,
-      paragraphId: e.paragraphId,
-      commentId: e.commentId,
-      amendmentId: e.amendmentId,
-      revisionId: e.revisionId,
-      text: e.text,
-      summary: e.summary,
-      actorId: e.actor?.id ?? null,
-      declarationId: e.declaration.id,
-    });
+  static from(e: FeedItem): ChangeEventType {
+    return Object.assign(new ChangeEventType(), e);
   }
 }

@@ -1,0 +1,158 @@
+/**
+ * PARAGRAPH_EDITED events: text edits told to the change feed, coalesced.
+ *
+ * Keystrokes are not events. After a batch of updates touches a paragraph,
+ * its event waits for a quiet period (`quietMs`, about a second without
+ * edits to it), but never longer than `maxMs` after the first edit it
+ * covers, so that under constant typing observers still see the text move
+ * every few seconds. The event carries the paragraph's committed text.
+ *
+ * What is owed is kept in the database, not only in timers: the group
+ * commit sets `paragraph.text_doc_seq`, an event sets `feed_doc_seq` to it.
+ * A paragraph whose text_doc_seq is ahead owes an event; `sweep` (at start,
+ * and after any failure) finds those, so a crash between an edit and its
+ * event delays the event, and never loses it.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ChangeKind, Participant } from '../db/entities/index.js';
+import { runCommand, type Command } from '../drafting/command.js';
+import { speakerName } from '../drafting/declarations.js';
+import { Structure } from '../drafting/structure.js';
+import { recordChange } from '../feed/recordChange.js';
+import type { Services } from '../services.js';
+import type { CommittedText } from './updateCommitter.js';
+
+interface Owed {
+  firstAt: number;
+  lastAt: number;
+  actorId: string;
+}
+
+export class EditCoalescer {
+  private readonly owed = new Map<string, Map<string, Owed>>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly flushing = new Map<string, Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly services: () => Services,
+    private readonly quietMs = 1_000,
+    private readonly maxMs = 5_000,
+  ) {}
+
+  /** A batch of updates was committed. */
+  textCommitted(text: CommittedText): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const owed = this.owed.get(text.declarationId) ?? new Map<string, Owed>();
+    for (const paragraphId of text.paragraphs.keys()) {
+      const entry = owed.get(paragraphId);
+      owed.set(paragraphId, { firstAt: entry?.firstAt ?? now, lastAt: now, actorId: text.actorId });
+    }
+    this.owed.set(text.declarationId, owed);
+    this.schedule(text.declarationId);
+  }
+
+  /** Writes every owed event now (shutdown, tests). */
+  async flushAll(): Promise<void> {
+    await Promise.all([...this.owed.keys()].map((id) => this.flush(id, Infinity)));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  /** Finds paragraphs owing an event in the database (after a crash) and writes their events. */
+  async sweep(): Promise<number> {
+    const em = this.services().orm.em.fork();
+    const rows = await em.execute<{ declaration_id: string; id: string }[]>(
+      'select declaration_id, id from paragraph where text_doc_seq > feed_doc_seq',
+    );
+    const byDeclaration = new Map<string, string[]>();
+    for (const row of rows) byDeclaration.set(row.declaration_id, [...(byDeclaration.get(row.declaration_id) ?? []), row.id]);
+    for (const [declarationId, ids] of byDeclaration) {
+      await runCommand(em, this.services(), null, (command) => this.writeEvents(command, declarationId, new Map(ids.map((id) => [id, null]))));
+    }
+    return rows.length;
+  }
+
+  private schedule(declarationId: string): void {
+    const owed = this.owed.get(declarationId);
+    if (!owed || owed.size === 0 || this.stopped) return;
+    let due = Infinity;
+    for (const entry of owed.values()) due = Math.min(due, Math.min(entry.lastAt + this.quietMs, entry.firstAt + this.maxMs));
+    const existing = this.timers.get(declarationId);
+    if (existing) clearTimeout(existing);
+    const timer = setTimeout(() => {
+      this.timers.delete(declarationId);
+      void this.flush(declarationId, Date.now());
+    }, Math.max(0, due - Date.now()));
+    timer.unref();
+    this.timers.set(declarationId, timer);
+  }
+
+  private async flush(declarationId: string, now: number): Promise<void> {
+    await this.flushing.get(declarationId);
+    const owed = this.owed.get(declarationId);
+    if (!owed) return;
+    const due = new Map<string, string | null>();
+    for (const [paragraphId, entry] of owed) {
+      if (now >= Math.min(entry.lastAt + this.quietMs, entry.firstAt + this.maxMs)) {
+        due.set(paragraphId, entry.actorId);
+        owed.delete(paragraphId);
+      }
+    }
+    if (owed.size === 0) this.owed.delete(declarationId);
+    if (due.size > 0) {
+      const services = this.services();
+      const task = runCommand(services.orm.em.fork(), services, null, (command) => this.writeEvents(command, declarationId, due))
+        .then(() => undefined)
+        .catch((error) => {
+          services.log.error({ err: error, declarationId }, 'could not write PARAGRAPH_EDITED events; will sweep');
+          setTimeout(() => void this.sweep().catch(() => undefined), this.maxMs).unref();
+        })
+        .finally(() => this.flushing.delete(declarationId));
+      this.flushing.set(declarationId, task);
+      await task;
+    }
+    this.schedule(declarationId);
+  }
+
+  /** In one transaction: one PARAGRAPH_EDITED per paragraph still owing one, with its committed text. */
+  private async writeEvents(command: Command, declarationId: string, paragraphs: Map<string, string | null>): Promise<void> {
+    const declaration = await command.lockDeclaration(declarationId);
+    const owing = await owingParagraphs(command.em, [...paragraphs.keys()]);
+    if (owing.length === 0) return;
+    const structure = await Structure.load(command.em, declarationId);
+    for (const row of owing) {
+      const actorId = paragraphs.get(row.id) ?? row.actor_id;
+      const actor = actorId ? await command.em.findOne(Participant, { id: actorId }) : null;
+      const who = actor ? speakerName(actor) : 'A co-facilitator';
+      recordChange(command, declaration, {
+        kind: ChangeKind.PARAGRAPH_EDITED,
+        paragraphId: row.id,
+        text: row.text,
+        actorId,
+        summary: `${who} edited paragraph ${structure.label(row.id)}`,
+      });
+    }
+    await command.em.execute(
+      `update paragraph set feed_doc_seq = text_doc_seq where id in (${owing.map(() => '?').join(', ')})`,
+      owing.map((r) => r.id),
+    );
+  }
+}
+
+/** The paragraphs among `ids` that owe an event, with their text and last editor. */
+async function owingParagraphs(em: EntityManager, ids: string[]) {
+  if (ids.length === 0) return [];
+  return em.execute<{ id: string; text: string; actor_id: string | null }[]>(
+    `select p.id, p.text,
+            (select u.actor_id from doc_update u where u.declaration_id = p.declaration_id and u.seq = p.text_doc_seq) as actor_id
+       from paragraph p
+      where p.id in (${ids.map(() => '?').join(', ')}) and p.text_doc_seq > p.feed_doc_seq`,
+    ids,
+  );
+}

@@ -1,0 +1,174 @@
+/**
+ * Live co-editing over GraphQL: the document (state, updates, subscription)
+ * and presence. The protocol a client follows:
+ *
+ *   1. subscribe `documentUpdates(declarationId, stateVector)`: the first
+ *      event (sync: true) is what the client lacks, at `seq`; then every
+ *      committed update in seq order, each exactly once;
+ *   2. send local edits with `applyUpdate` (one in flight at a time keeps
+ *      them causally ready); the ack's seq means committed, durably;
+ *      CONFLICT means the server lacks what the update builds on: resync
+ *      (documentState with the local state vector) and resend;
+ *   3. recognise echoes of its own updates by `origin`.
+ */
+import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import * as Y from 'yjs';
+import { authorize, requireViewer } from '../../auth/policy.js';
+import { readUpdatesAfter, type StoredUpdate } from '../../collab/updateLog.js';
+import { declarationOf } from '../../drafting/lookup.js';
+import { badInput } from '../../errors.js';
+import { Follower } from '../../feed/sequenceWindow.js';
+import { mapAsync, PushIterator, startWith } from '../../feed/pushIterator.js';
+import type { PresenceItem } from '../../collab/presence.js';
+import type { Context } from '../context.js';
+import { Base64Scalar } from '../scalars.js';
+import { DocumentStateType, DocumentUpdateType, PresenceEventType, UpdateAckType } from '../types/Collab.js';
+import { ParticipantType } from '../types/Participant.js';
+import { readerOf } from './access.js';
+
+const MAX_CURSOR_BYTES = 1024;
+
+/** A state vector from the client, checked (BAD_USER_INPUT if it does not decode). */
+function stateVectorOf(bytes: Uint8Array | null | undefined): Uint8Array | undefined {
+  if (!bytes) return undefined;
+  try {
+    Y.decodeStateVector(bytes);
+    return bytes;
+  } catch {
+    throw badInput('stateVector is not a Yjs state vector (Y.encodeStateVector)', { field: 'stateVector' });
+  }
+}
+
+function documentUpdate(declarationId: string, stored: StoredUpdate, sync: boolean): DocumentUpdateType {
+  return Object.assign(new DocumentUpdateType(), { declarationId, seq: stored.seq, update: stored.update, origin: stored.origin, sync });
+}
+
+function presenceEvent(item: PresenceItem): PresenceEventType {
+  return Object.assign(new PresenceEventType(), {
+    participant: ParticipantType.from(item.participant as never),
+    paragraphId: item.paragraphId,
+    cursor: item.cursor,
+    left: item.left,
+  });
+}
+
+@Resolver()
+export class CollabResolver {
+  @Query(() => DocumentStateType)
+  async documentState(
+    @Arg('declarationId', () => ID) declarationId: string,
+    @Arg('stateVector', () => Base64Scalar, { nullable: true }) stateVector: Uint8Array | null,
+    @Ctx() ctx: Context,
+  ): Promise<DocumentStateType> {
+    readerOf(ctx, declarationId);
+    await declarationOf(ctx.em, 'declaration', declarationId);
+    const sv = stateVectorOf(stateVector);
+    return ctx.services.hub.withDocument(ctx.em, declarationId, async (live) =>
+      Object.assign(new DocumentStateType(), {
+        seq: live.seq,
+        update: Y.encodeStateAsUpdate(live.doc, sv),
+        stateVector: Y.encodeStateVector(live.doc),
+      }),
+    );
+  }
+
+  @Mutation(() => UpdateAckType)
+  async applyUpdate(
+    @Arg('declarationId', () => ID) declarationId: string,
+    @Arg('update', () => Base64Scalar) update: Uint8Array,
+    @Arg('origin', () => String, { nullable: true }) origin: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<UpdateAckType> {
+    const viewer = requireViewer(ctx.viewer);
+    authorize(viewer, 'text.edit', declarationId);
+    await declarationOf(ctx.em, 'declaration', declarationId);
+    const { limits } = ctx.services;
+    if (update.length > limits.updateBytes) {
+      throw badInput(`the update is ${update.length} bytes; the limit is ${limits.updateBytes} (DRAFTROOM_MAX_UPDATE_BYTES)`, { field: 'update' });
+    }
+    if (origin !== null && origin.length > limits.originChars) {
+      throw badInput(`origin must be at most ${limits.originChars} characters`, { field: 'origin' });
+    }
+    const seq = await ctx.services.committer.submit({ declarationId, update, origin, viewer });
+    return Object.assign(new UpdateAckType(), { seq });
+  }
+
+  @Subscription(() => DocumentUpdateType, {
+    description: 'First event: sync=true, what the client lacks given its stateVector; then every committed update in seq order.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const declarationId = args.declarationId as string;
+      const viewer = readerOf(ctx, declarationId);
+      await declarationOf(ctx.em, 'declaration', declarationId);
+      const sv = stateVectorOf(args.stateVector as Uint8Array | null);
+      const { hub, presence } = ctx.services;
+      // Taken while holding the document: no committed update can slip
+      // between the sync event and the follower's starting point.
+      const { sync, follower } = await hub.withDocument(ctx.em, declarationId, async (live) => ({
+        sync: documentUpdate(declarationId, { seq: live.seq, update: Y.encodeStateAsUpdate(live.doc, sv), origin: null }, true),
+        follower: new Follower<StoredUpdate>(
+          {
+            window: live.window,
+            fetchAfter: (after, limit) => readUpdatesAfter(ctx.services.orm.em.fork(), declarationId, after, limit),
+            // The log after `after` was compacted away: send the whole state (Yjs ignores what the client has).
+            recover: async () => {
+              const current = await hub.current(ctx.services.orm.em.fork(), declarationId);
+              return { seq: current.seq, update: Y.encodeStateAsUpdate(current.doc), origin: null };
+            },
+          },
+          live.seq,
+        ),
+      }));
+      if (ctx.connectionId) presence.join(declarationId, viewer, ctx.connectionId);
+      const updates = mapAsync(follower, (stored) => documentUpdate(declarationId, stored, false));
+      return startWith([sync], updates);
+    },
+  })
+  documentUpdates(
+    @Root() event: DocumentUpdateType,
+    @Arg('declarationId', () => ID) _declarationId: string,
+    @Arg('stateVector', () => Base64Scalar, { nullable: true }) _stateVector: Uint8Array | null,
+  ): DocumentUpdateType {
+    return event;
+  }
+
+  @Mutation(() => Boolean, { description: 'Ephemeral: tells the others where the caller is. Any role.' })
+  async updatePresence(
+    @Arg('declarationId', () => ID) declarationId: string,
+    @Arg('paragraphId', () => ID, { nullable: true }) paragraphId: string | null,
+    @Arg('cursor', () => Base64Scalar, { nullable: true }) cursor: Uint8Array | null,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    const viewer = requireViewer(ctx.viewer);
+    authorize(viewer, 'presence.update', declarationId);
+    await declarationOf(ctx.em, 'declaration', declarationId);
+    if (paragraphId && (await declarationOf(ctx.em, 'paragraph', paragraphId).catch(() => null)) !== declarationId) {
+      throw badInput(`paragraphId ${JSON.stringify(paragraphId)} is not a paragraph of this declaration`, { field: 'paragraphId' });
+    }
+    if (cursor && cursor.length > MAX_CURSOR_BYTES) {
+      throw badInput(`cursor must be at most ${MAX_CURSOR_BYTES} bytes`, { field: 'cursor' });
+    }
+    ctx.services.presence.update({ declarationId, participant: viewer, paragraphId, cursor }, ctx.connectionId);
+    return true;
+  }
+
+  @Subscription(() => PresenceEventType, {
+    description: 'Who is where: first everyone present now, then every move, and left=true when someone goes.',
+    subscribe: async ({ args, context }) => {
+      const ctx = context as Context;
+      const declarationId = args.declarationId as string;
+      const viewer = readerOf(ctx, declarationId);
+      await declarationOf(ctx.em, 'declaration', declarationId);
+      const { presence } = ctx.services;
+      let unlisten = () => {};
+      const iterator = new PushIterator<PresenceEventType>(() => unlisten());
+      unlisten = presence.listen(declarationId, (item) => iterator.push(presenceEvent(item)));
+      for (const item of presence.snapshot(declarationId)) iterator.push(presenceEvent(item));
+      if (ctx.connectionId) presence.join(declarationId, viewer, ctx.connectionId);
+      return iterator;
+    },
+  })
+  presence(@Root() event: PresenceEventType, @Arg('declarationId', () => ID) _declarationId: string): PresenceEventType {
+    return event;
+  }
+}
