@@ -25,6 +25,7 @@ import type { Viewer } from './auth/policy.js';
 import { createContext, viewerForToken, type Context } from './graphql/context.js';
 import { formatError } from './graphql/errorMapping.js';
 import { queryLimitsRule } from './graphql/guards.js';
+import { sharedSubscribe } from './graphql/sharedExecution.js';
 import { draftroomSchema } from './graphql/schema.js';
 import type { Services } from './services.js';
 
@@ -45,6 +46,8 @@ type SocketExtra = Record<PropertyKey, unknown> & {
   viewer?: Viewer | null;
   connectionId?: string;
 };
+
+const KEEPALIVE_MS = 30_000;
 
 export async function startHttpServer(services: Services, options: HttpServerOptions): Promise<RunningHttpServer> {
   const schema = await draftroomSchema();
@@ -77,6 +80,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
         ctx.extra.connectionId = randomUUID();
         return true;
       },
+      subscribe: sharedSubscribe,
       onClose(ctx) {
         if (ctx.extra.connectionId) services.presence.connectionClosed(ctx.extra.connectionId);
       },
@@ -90,6 +94,26 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     wsServer,
   );
 
+  // Keepalive: a socket that has not answered the previous ping within
+  // KEEPALIVE_MS is dead (a laptop lid closed, a proxy that dropped it): end
+  // it, so its presence is released and its subscriptions stop.
+  const alive = new WeakSet<object>();
+  wsServer.on('connection', (socket) => {
+    alive.add(socket);
+    socket.on('pong', () => alive.add(socket));
+  });
+  const keepalive = setInterval(() => {
+    for (const socket of wsServer.clients) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, KEEPALIVE_MS);
+  keepalive.unref();
+
   const apollo = new ApolloServer<Context>({
     schema,
     introspection: options.introspection,
@@ -102,6 +126,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
         async serverWillStart() {
           return {
             async drainServer() {
+              clearInterval(keepalive);
               await wsCleanup.dispose();
             },
           };

@@ -584,3 +584,16 @@ describe('inspectUpdate on a real editing trace', () => {
     expect(text.toString()).toBe(expected);
   });
 });
+
+describe('characters PostgreSQL cannot store', () => {
+  it('refuses an insertion that contains a NUL character', () => {
+    const server = new Y.Doc();
+    const client = new Y.Doc();
+    let update: Uint8Array | null = null;
+    client.on('update', (u: Uint8Array) => (update = u));
+    client.getText('p').insert(0, 'a\u0000b');
+    const result = inspectUpdate(server, update!);
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.kind).toBe('FORBIDDEN_CONTENT');
+  });
+});

@@ -251,6 +251,10 @@ function place(ins: Inspection, struct: StoredStruct): void {
   if (parent instanceof Y.ID || struct.parentSub !== null) {
     throw new Rejection('FORBIDDEN_CONTENT', `item ${idText(struct.id)} belongs to a nested type or a map entry`);
   }
+  // PostgreSQL text cannot hold U+0000, and Paragraph.text must equal the Y.Text.
+  if (content instanceof Y.ContentString && content.str.includes('\u0000')) {
+    throw new Rejection('FORBIDDEN_CONTENT', `item ${idText(struct.id)} inserts a NUL character (U+0000)`);
+  }
   const left = struct.origin ? locate(ins, struct.origin) : null;
   const right = struct.rightOrigin ? locate(ins, struct.rightOrigin) : null;
   // Next to garbage, Yjs drops the parent and integrates the item as garbage too.

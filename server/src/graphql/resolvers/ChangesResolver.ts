@@ -3,6 +3,7 @@ import { declarationOf } from '../../drafting/lookup.js';
 import { badInput } from '../../errors.js';
 import { mapAsync } from '../../feed/pushIterator.js';
 import type { Context } from '../context.js';
+import { sharedEvent } from '../sharedExecution.js';
 import { ChangeEventType } from '../types/ChangeEvent.js';
 import { readerOf } from './access.js';
 
@@ -18,7 +19,7 @@ export class ChangesResolver {
       await declarationOf(ctx.em, 'declaration', declarationId);
       if (after < 0) throw badInput(`after must be >= 0, got ${after}`, { field: 'after' });
       const follower = await ctx.services.feed.follow(ctx.em, declarationId, after);
-      return mapAsync(follower, ChangeEventType.from);
+      return mapAsync(follower, (item) => sharedEvent(item, ChangeEventType.from));
     },
   })
   changes(

@@ -16,11 +16,13 @@ import * as Y from 'yjs';
 import { authorize, requireViewer } from '../../auth/policy.js';
 import { readUpdatesAfter, type StoredUpdate } from '../../collab/updateLog.js';
 import { declarationOf } from '../../drafting/lookup.js';
+import { optionalText } from '../../drafting/validation.js';
 import { badInput } from '../../errors.js';
 import { Follower } from '../../feed/sequenceWindow.js';
 import { mapAsync, PushIterator, startWith } from '../../feed/pushIterator.js';
 import type { PresenceItem } from '../../collab/presence.js';
 import type { Context } from '../context.js';
+import { sharedEvent } from '../sharedExecution.js';
 import { Base64Scalar } from '../scalars.js';
 import { DocumentStateType, DocumentUpdateType, PresenceEventType, UpdateAckType } from '../types/Collab.js';
 import { ParticipantType } from '../types/Participant.js';
@@ -86,10 +88,8 @@ export class CollabResolver {
     if (update.length > limits.updateBytes) {
       throw badInput(`the update is ${update.length} bytes; the limit is ${limits.updateBytes} (DRAFTROOM_MAX_UPDATE_BYTES)`, { field: 'update' });
     }
-    if (origin !== null && origin.length > limits.originChars) {
-      throw badInput(`origin must be at most ${limits.originChars} characters`, { field: 'origin' });
-    }
-    const seq = await ctx.services.committer.submit({ declarationId, update, origin, viewer });
+    const checkedOrigin = optionalText('origin', origin, limits.originChars) === null ? null : origin;
+    const seq = await ctx.services.committer.submit({ declarationId, update, origin: checkedOrigin, viewer });
     return Object.assign(new UpdateAckType(), { seq });
   }
 
@@ -120,7 +120,7 @@ export class CollabResolver {
         ),
       }));
       if (ctx.connectionId) presence.join(declarationId, viewer, ctx.connectionId);
-      const updates = mapAsync(follower, (stored) => documentUpdate(declarationId, stored, false));
+      const updates = mapAsync(follower, (stored) => sharedEvent(stored, (s) => documentUpdate(declarationId, s, false)));
       return startWith([sync], updates);
     },
   })
