@@ -14,6 +14,7 @@ import { PresenceHub, type PresenceItem } from './collab/presence.js';
 import { UpdateCommitter } from './collab/updateCommitter.js';
 import type { Limits } from './config.js';
 import { openDatabase } from './db/orm.js';
+import { DeadlineWatcher } from './drafting/deadlines.js';
 import { ChangeFeed } from './feed/changeFeed.js';
 import type { Logger } from './logger.js';
 import { startHttpServer } from './server.js';
@@ -80,6 +81,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     stops.push(() => listener.stop());
     feed.start();
     stops.push(() => feed.stop());
+    const deadlines = new DeadlineWatcher(() => services);
+    deadlines.start();
+    stops.push(() => deadlines.stop());
     compactor.start(options.compaction?.intervalMs);
     stops.push(() => compactor.stop());
     const evictTimer = setInterval(() => hub.evictIdle(10 * 60_000), 60_000);

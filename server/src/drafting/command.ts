@@ -17,6 +17,7 @@ import type { Viewer } from '../auth/policy.js';
 import { feedNews, NOTIFY_CHANNEL } from '../collab/instanceNews.js';
 import { Declaration } from '../db/entities/index.js';
 import { notFound } from '../errors.js';
+import { settleDeadline } from './silence.js';
 import type { Services } from '../services.js';
 
 export interface Command {
@@ -35,6 +36,8 @@ export interface Command {
    * from this process or another, waits until this transaction ends.
    */
   lockDeclaration(declarationId: string): Promise<Declaration>;
+  /** Whether this transaction adopted the declaration (its silence deadline had passed). */
+  adoptedHere(declarationId: string): boolean;
 }
 
 /** Runs `body` in a transaction on a fork of `em`; effects run after commit. */
@@ -47,6 +50,7 @@ export async function runCommand<T>(
   const effects: (() => void)[] = [];
   const undos: (() => void)[] = [];
   const feedHeads = new Map<string, number>();
+  const adopted = new Set<string>();
   let result: T;
   try {
     result = await em.fork().transactional(async (tx) => {
@@ -64,8 +68,10 @@ export async function runCommand<T>(
             { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
           );
           if (!declaration) throw notFound('declaration', declarationId);
+          if (await settleDeadline(command, declaration)) adopted.add(declarationId);
           return declaration;
         },
+        adoptedHere: (declarationId) => adopted.has(declarationId),
       };
       const value = await body(command);
       // NOTIFY is delivered when (and only if) the transaction commits.

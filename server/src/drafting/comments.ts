@@ -5,10 +5,10 @@
  * and resolving or reopening acts on the whole thread.
  */
 import { authorize } from '../auth/policy.js';
-import { createAnchor } from '../collab/anchors.js';
 import { ChangeKind, Comment, type Declaration } from '../db/entities/index.js';
 import { badInput, forbidden } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
+import { anchorColumns, anchorIn } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { requireNotAdopted } from './lifecycle.js';
@@ -52,20 +52,7 @@ export async function addComment(command: Command, props: AddCommentProps): Prom
     replyTo: thread?.id ?? null,
     body,
   });
-  if (props.anchor) {
-    const live = await command.services.hub.current(command.em, declaration.id);
-    const text = live.doc.getText(props.paragraphId);
-    const { start, end } = props.anchor;
-    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) {
-      throw badInput(`anchor must satisfy 0 <= start <= end <= ${text.length} (the paragraph's length), got [${start}, ${end}]`, {
-        field: 'anchor',
-      });
-    }
-    const anchor = createAnchor(text, start, end);
-    comment.anchorStart = Buffer.from(anchor.start);
-    comment.anchorEnd = Buffer.from(anchor.end);
-    comment.anchorQuote = anchor.quote;
-  }
+  if (props.anchor) Object.assign(comment, anchorColumns(await anchorIn(command, declaration.id, props.paragraphId, props.anchor)));
   recordChange(command, declaration, {
     kind: ChangeKind.COMMENT_ADDED,
     paragraphId: props.paragraphId,

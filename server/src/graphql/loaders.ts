@@ -6,8 +6,19 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import { Comment, Declaration, Paragraph, Participant, Section } from '../db/entities/index.js';
+import {
+  Amendment,
+  AmendmentPosition,
+  Comment,
+  Declaration,
+  ExplanationOfPosition,
+  Paragraph,
+  Participant,
+  Revision,
+  Section,
+} from '../db/entities/index.js';
 import type { LiveDocument } from '../collab/documentHub.js';
+import { settleIfDue } from '../drafting/deadlines.js';
 import { Structure } from '../drafting/structure.js';
 import type { Services } from '../services.js';
 
@@ -20,6 +31,14 @@ export interface Loaders {
   threads: DataLoader<string, Comment[]>;
   /** Replies in a thread, oldest first. */
   replies: DataLoader<string, Comment[]>;
+  /** Amendments of a paragraph, oldest first. */
+  amendments: DataLoader<string, Amendment[]>;
+  /** Supports and oppositions of an amendment, oldest first. */
+  positions: DataLoader<string, AmendmentPosition[]>;
+  /** Revisions of a declaration, oldest first. */
+  revisions: DataLoader<string, Revision[]>;
+  revision: DataLoader<string, Revision | null>;
+  explanations: DataLoader<string, ExplanationOfPosition[]>;
   /** The declaration's Yjs document, caught up once per request. */
   document: DataLoader<string, LiveDocument>;
 }
@@ -39,7 +58,10 @@ const oldestFirst = { createdAt: 'asc', id: 'asc' } as const;
 
 export function createLoaders(em: EntityManager, services: Services): Loaders {
   return {
-    declaration: new DataLoader(async (ids) => byKey(ids, await em.find(Declaration, { id: { $in: [...ids] } }), (d) => d.id)),
+    // A declaration whose silence deadline has passed is adopted before anyone reads it.
+    declaration: new DataLoader(async (ids) =>
+      byKey(ids, await settleIfDue(services, em, await em.find(Declaration, { id: { $in: [...ids] } })), (d) => d.id),
+    ),
     structure: new DataLoader(async (ids) => {
       const [sections, paragraphs] = await Promise.all([
         em.find(Section, { declaration: { $in: [...ids] } }),
@@ -58,6 +80,23 @@ export function createLoaders(em: EntityManager, services: Services): Loaders {
     replies: new DataLoader(async (commentIds) => {
       const rows = await em.find(Comment, { replyTo: { $in: [...commentIds] } }, { orderBy: oldestFirst });
       return groupBy(commentIds, rows, (c) => c.replyTo!.id);
+    }),
+    amendments: new DataLoader(async (paragraphIds) => {
+      const rows = await em.find(Amendment, { paragraph: { $in: [...paragraphIds] } }, { orderBy: oldestFirst });
+      return groupBy(paragraphIds, rows, (a) => a.paragraph.id);
+    }),
+    positions: new DataLoader(async (amendmentIds) => {
+      const rows = await em.find(AmendmentPosition, { amendment: { $in: [...amendmentIds] } }, { orderBy: { at: 'asc' } });
+      return groupBy(amendmentIds, rows, (p) => p.amendment.id);
+    }),
+    revisions: new DataLoader(async (declarationIds) => {
+      const rows = await em.find(Revision, { declaration: { $in: [...declarationIds] } }, { orderBy: { sequence: 'asc' } });
+      return groupBy(declarationIds, rows, (r) => r.declaration.id);
+    }),
+    revision: new DataLoader(async (ids) => byKey(ids, await em.find(Revision, { id: { $in: [...ids] } }), (r) => r.id)),
+    explanations: new DataLoader(async (declarationIds) => {
+      const rows = await em.find(ExplanationOfPosition, { declaration: { $in: [...declarationIds] } }, { orderBy: oldestFirst });
+      return groupBy(declarationIds, rows, (e) => e.declaration.id);
     }),
     document: new DataLoader(async (ids) => Promise.all(ids.map((id) => services.hub.current(em, id))), { batch: false }),
   };

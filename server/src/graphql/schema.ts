@@ -3,12 +3,15 @@ import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import './types/enums.js';
+import { AmendmentResolver, ParagraphAmendmentsResolver } from './resolvers/AmendmentResolver.js';
 import { ChangeLogResolver } from './resolvers/ChangeLogResolver.js';
 import { ChangesResolver } from './resolvers/ChangesResolver.js';
 import { CollabResolver } from './resolvers/CollabResolver.js';
 import { CommentResolver } from './resolvers/CommentResolver.js';
 import { DeclarationResolver } from './resolvers/DeclarationResolver.js';
+import { ExplanationResolver, LifecycleResolver } from './resolvers/LifecycleResolver.js';
 import { ParagraphResolver } from './resolvers/ParagraphResolver.js';
+import { DeclarationRevisionsResolver, RevisionResolver } from './resolvers/RevisionResolver.js';
 import { SectionResolver } from './resolvers/SectionResolver.js';
 import { ViewerResolver } from './resolvers/ViewerResolver.js';
 import { Base64Scalar, DateTimeScalar } from './scalars.js';
@@ -18,7 +21,22 @@ let built: Promise<GraphQLSchema> | null = null;
 /** The schema (built once per process: type-graphql's metadata is global). */
 export function draftroomSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [ViewerResolver, DeclarationResolver, SectionResolver, ParagraphResolver, CommentResolver, ChangeLogResolver, ChangesResolver, CollabResolver],
+    resolvers: [
+      ViewerResolver,
+      DeclarationResolver,
+      SectionResolver,
+      ParagraphResolver,
+      CommentResolver,
+      ChangeLogResolver,
+      ChangesResolver,
+      CollabResolver,
+      RevisionResolver,
+      DeclarationRevisionsResolver,
+      AmendmentResolver,
+      ParagraphAmendmentsResolver,
+      LifecycleResolver,
+      ExplanationResolver,
+    ],
     scalarsMap: [
       { type: Date, scalar: DateTimeScalar },
       { type: Uint8Array, scalar: Base64Scalar },

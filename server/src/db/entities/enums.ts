@@ -21,6 +21,13 @@ export enum ParagraphStatus {
   DELETED = 'DELETED',
 }
 
+export enum AmendmentStatus {
+  PENDING = 'PENDING',
+  ACCEPTED = 'ACCEPTED',
+  REJECTED = 'REJECTED',
+  WITHDRAWN = 'WITHDRAWN',
+}
+
 export enum ChangeKind {
   SECTION_ADDED = 'SECTION_ADDED',
   PARAGRAPH_ADDED = 'PARAGRAPH_ADDED',

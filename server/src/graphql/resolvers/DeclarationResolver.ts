@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { authorize, requireViewer } from '../../auth/policy.js';
 import { Declaration, Participant, Role } from '../../db/entities/index.js';
 import { createDeclaration, inviteParticipant } from '../../drafting/declarations.js';
+import { settleIfDue } from '../../drafting/deadlines.js';
 import { isId } from '../../drafting/lookup.js';
 import { addSection } from '../../drafting/sections.js';
 import { notFound } from '../../errors.js';
@@ -20,7 +21,7 @@ export class DeclarationResolver {
     const viewer = requireViewer(ctx.viewer);
     const where = viewer.role === Role.SECRETARIAT ? {} : { id: viewer.declarationId ?? '00000000-0000-0000-0000-000000000000' };
     const rows = await ctx.em.find(Declaration, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return rows.map(DeclarationType.from);
+    return (await settleIfDue(ctx.services, ctx.em, rows)).map(DeclarationType.from);
   }
 
   @Query(() => DeclarationType, { nullable: true })

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { StoredAnchor } from '../../collab/anchors.js';
 import type { Comment } from '../../db/entities/index.js';
+import { storedAnchor } from '../../drafting/anchoring.js';
 import { DateTimeScalar } from '../scalars.js';
 
 @ObjectType('TextAnchor')
@@ -52,10 +53,7 @@ export class CommentType {
       paragraphId: c.paragraph.id,
       authorId: c.author.id,
       replyToId: c.replyTo?.id ?? null,
-      storedAnchor:
-        c.anchorStart && c.anchorEnd
-          ? { start: new Uint8Array(c.anchorStart), end: new Uint8Array(c.anchorEnd), quote: c.anchorQuote ?? '' }
-          : null,
+      storedAnchor: storedAnchor(c),
     });
   }
 }

@@ -72,3 +72,15 @@ export class AddCommentInput {
   @Field(() => ID, { nullable: true })
   replyTo?: string | null;
 }
+
+@InputType('ProposeAmendmentInput')
+export class ProposeAmendmentInput {
+  @Field(() => AnchorInput, { nullable: true, description: 'The range to replace; absent: the whole paragraph.' })
+  anchor?: AnchorInput | null;
+
+  @Field(() => String, { description: 'Replacement text; "" proposes deletion.' })
+  text!: string;
+
+  @Field(() => String, { nullable: true })
+  rationale?: string | null;
+}

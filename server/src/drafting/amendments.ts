@@ -1,0 +1,193 @@
+/**
+ * Amendments: tabled by delegations, backed or opposed by others, decided
+ * by the co-facilitators.
+ *
+ *   PENDING --withdraw (proposer)--> WITHDRAWN
+ *   PENDING --accept (co-facilitator)--> ACCEPTED   the range is replaced in the Y.Text
+ *   PENDING --reject (co-facilitator)--> REJECTED
+ *
+ * A decided amendment is decided for good (CONFLICT). A delegation either
+ * supports or opposes an amendment, never both; it may change sides. All of
+ * it only while DRAFTING: the silence procedure freezes amendments too.
+ */
+import { authorize, type Action } from '../auth/policy.js';
+import { resolveAnchor } from '../collab/anchors.js';
+import { Amendment, AmendmentPosition, AmendmentStatus, ChangeKind, Paragraph, ParagraphStatus, Participant, Stance } from '../db/entities/index.js';
+import { badInput, conflict, forbidden, notFound } from '../errors.js';
+import { recordChange } from '../feed/recordChange.js';
+import { anchorColumns, anchorIn, storedAnchor, type AnchorInput } from './anchoring.js';
+import type { Command } from './command.js';
+import { actorName, speakerName } from './declarations.js';
+import { requireDrafting } from './lifecycle.js';
+import { declarationOf, isId } from './lookup.js';
+import { replaceText } from './serverText.js';
+import { Structure } from './structure.js';
+import { optionalText, paragraphText } from './validation.js';
+
+export interface ProposeAmendmentProps {
+  paragraphId: string;
+  anchor?: AnchorInput | null;
+  text: string;
+  rationale?: string | null;
+}
+
+export async function proposeAmendment(command: Command, props: ProposeAmendmentProps): Promise<Amendment> {
+  const { limits } = command.services;
+  const declarationId = await declarationOf(command.em, 'paragraph', props.paragraphId);
+  authorize(command.viewer!, 'amendment.table', declarationId, { what: 'paragraph', id: props.paragraphId });
+  const text = paragraphText('text', props.text, limits.paragraphChars);
+  const rationale = optionalText('rationale', props.rationale, limits.commentChars);
+  const declaration = await command.lockDeclaration(declarationId);
+  requireDrafting(declaration);
+  const paragraph = await command.em.findOneOrFail(Paragraph, { id: props.paragraphId });
+  requireOpen(paragraph, 'amended');
+  const anchor = props.anchor ? await anchorIn(command, declarationId, paragraph.id, props.anchor) : null;
+  const amendment = command.em.create(Amendment, {
+    declaration: declarationId,
+    paragraph: paragraph.id,
+    proposer: command.viewer!.id,
+    text,
+    rationale,
+    ...anchorColumns(anchor),
+  });
+  const label = (await Structure.load(command.em, declarationId)).label(paragraph.id);
+  recordChange(command, declaration, {
+    kind: ChangeKind.AMENDMENT_PROPOSED,
+    paragraphId: paragraph.id,
+    amendmentId: amendment.id,
+    summary: `${actorName(command)} proposed an amendment to paragraph ${label}`,
+  });
+  await command.em.flush();
+  return amendment;
+}
+
+/** Loads a PENDING amendment under its declaration's lock, for `action`, while DRAFTING. */
+async function lockPending(command: Command, amendmentId: string, action: Action) {
+  if (!isId(amendmentId)) throw notFound('amendment', amendmentId);
+  const [row] = await command.em.execute<{ declaration_id: string }[]>('select declaration_id from amendment where id = ?', [amendmentId]);
+  if (!row) throw notFound('amendment', amendmentId);
+  authorize(command.viewer!, action, row.declaration_id, { what: 'amendment', id: amendmentId });
+  const declaration = await command.lockDeclaration(row.declaration_id);
+  requireDrafting(declaration);
+  const amendment = await command.em.findOneOrFail(Amendment, { id: amendmentId }, { populate: ['proposer'] });
+  if (amendment.status !== AmendmentStatus.PENDING) {
+    throw conflict(`the amendment is already ${amendment.status.toLowerCase()}`);
+  }
+  const structure = await Structure.load(command.em, row.declaration_id);
+  return { declaration, amendment, structure };
+}
+
+function requireOpen(paragraph: Paragraph, what: string) {
+  if (paragraph.status !== ParagraphStatus.OPEN) {
+    throw conflict(`paragraph is ${paragraph.status}: it can no longer be ${what}`);
+  }
+}
+
+function whose(amendment: Amendment): string {
+  return `${speakerName(amendment.proposer.getEntity())}'s amendment`;
+}
+
+/** Support or opposition of the calling delegation; switching sides replaces the other. */
+export async function takePosition(command: Command, amendmentId: string, stance: Stance): Promise<Amendment> {
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.table');
+  const viewer = command.viewer!;
+  if (amendment.proposer.id === viewer.id) throw badInput('a delegation cannot support or oppose its own amendment');
+  const existing = await command.em.findOne(AmendmentPosition, { amendment: amendment.id, participant: viewer.id });
+  if (existing?.stance === stance) return amendment;
+  if (existing) {
+    existing.stance = stance;
+    existing.at = new Date();
+  } else {
+    command.em.create(AmendmentPosition, { amendment: amendment.id, participant: viewer.id, stance });
+  }
+  const supported = stance === Stance.SUPPORT;
+  recordChange(command, declaration, {
+    kind: supported ? ChangeKind.AMENDMENT_SUPPORTED : ChangeKind.AMENDMENT_OPPOSED,
+    paragraphId: amendment.paragraph.id,
+    amendmentId: amendment.id,
+    summary: `${actorName(command)} ${supported ? 'supported' : 'opposed'} ${whose(amendment)} to paragraph ${structure.label(amendment.paragraph.id)}`,
+  });
+  await command.em.flush();
+  return amendment;
+}
+
+export async function withdrawAmendment(command: Command, amendmentId: string): Promise<Amendment> {
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.table');
+  if (amendment.proposer.id !== command.viewer!.id) throw forbidden('only the proposer may withdraw an amendment');
+  decide(command, amendment, AmendmentStatus.WITHDRAWN, null);
+  recordChange(command, declaration, {
+    kind: ChangeKind.AMENDMENT_WITHDRAWN,
+    paragraphId: amendment.paragraph.id,
+    amendmentId: amendment.id,
+    summary: `${actorName(command)} withdrew its amendment to paragraph ${structure.label(amendment.paragraph.id)}`,
+  });
+  await command.em.flush();
+  return amendment;
+}
+
+export async function rejectAmendment(command: Command, amendmentId: string, reason?: string | null): Promise<Amendment> {
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'lifecycle.run');
+  decide(command, amendment, AmendmentStatus.REJECTED, optionalText('reason', reason, command.services.limits.commentChars));
+  recordChange(command, declaration, {
+    kind: ChangeKind.AMENDMENT_REJECTED,
+    paragraphId: amendment.paragraph.id,
+    amendmentId: amendment.id,
+    summary: `${actorName(command)} rejected ${whose(amendment)} to paragraph ${structure.label(amendment.paragraph.id)}${amendment.decisionReason ? `: ${amendment.decisionReason}` : ''}`,
+  });
+  await command.em.flush();
+  return amendment;
+}
+
+/**
+ * Accepts an amendment: its anchored range (or the whole paragraph) is
+ * replaced by its text in the Y.Text, as a server update committed and
+ * broadcast like any other. CONFLICT when the anchor is orphaned or the
+ * paragraph is no longer OPEN.
+ */
+export async function acceptAmendment(command: Command, amendmentId: string): Promise<Amendment> {
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'lifecycle.run');
+  const paragraph = structure.get(amendment.paragraph.id)!.paragraph;
+  requireOpen(paragraph, 'amended');
+  const live = await command.services.hub.current(command.em, declaration.id);
+  const current = live.doc.getText(paragraph.id).toString();
+  const anchor = storedAnchor(amendment);
+  let start = 0;
+  let end = current.length;
+  if (anchor) {
+    const resolved = resolveAnchor(live.doc, anchor);
+    if (resolved.orphaned) throw conflict(`the text the amendment replaces ("${anchor.quote}") has been deleted`);
+    start = resolved.start!;
+    end = resolved.end!;
+  }
+  const length = current.length - (end - start) + amendment.text.length;
+  if (length > command.services.limits.paragraphChars) {
+    throw badInput(`accepting would make the paragraph ${length} characters long; the limit is ${command.services.limits.paragraphChars}`);
+  }
+  const text = await replaceText(command, { declaration, paragraph, start, end, text: amendment.text });
+  decide(command, amendment, AmendmentStatus.ACCEPTED, null);
+  const label = structure.label(paragraph.id);
+  recordChange(command, declaration, {
+    kind: ChangeKind.AMENDMENT_ACCEPTED,
+    paragraphId: paragraph.id,
+    amendmentId: amendment.id,
+    text,
+    summary: `${actorName(command)} accepted ${whose(amendment)} to paragraph ${label}`,
+  });
+  recordChange(command, declaration, {
+    kind: ChangeKind.PARAGRAPH_EDITED,
+    paragraphId: paragraph.id,
+    amendmentId: amendment.id,
+    text,
+    summary: `${actorName(command)} edited paragraph ${label} (amendment accepted)`,
+  });
+  await command.em.flush();
+  return amendment;
+}
+
+function decide(command: Command, amendment: Amendment, status: AmendmentStatus, reason: string | null): void {
+  amendment.status = status;
+  amendment.decisionReason = reason;
+  amendment.decidedAt = new Date();
+  amendment.decidedBy = command.em.getReference(Participant, command.viewer!.id, { wrapped: true });
+}
+

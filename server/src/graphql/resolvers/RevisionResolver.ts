@@ -1,0 +1,82 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isId } from '../../drafting/lookup.js';
+import { publishRevision } from '../../drafting/revisions.js';
+import { diffRevisions } from '../../drafting/wordDiff.js';
+import { badInput, notFound } from '../../errors.js';
+import type { Context } from '../context.js';
+import { DeclarationType } from '../types/Declaration.js';
+import { DiffOp, ParagraphChange } from '../types/enums.js';
+import { ParticipantType } from '../types/Participant.js';
+import { ParagraphDiffType, RevisionParagraphType, RevisionType } from '../types/Revision.js';
+import { command, readerOf } from './access.js';
+
+/** The revision with `id`, if the caller may read its declaration (NOT_FOUND otherwise). */
+export async function readableRevision(ctx: Context, id: string) {
+  const revision = isId(id) ? await ctx.loaders.revision.load(id) : null;
+  if (!revision) throw notFound('revision', id);
+  readerOf(ctx, revision.declaration.id, { what: 'revision', id });
+  return revision;
+}
+
+@Resolver(() => RevisionType)
+export class RevisionResolver {
+  @Query(() => RevisionType, { nullable: true })
+  async revision(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<RevisionType> {
+    return RevisionType.from(await readableRevision(ctx, id));
+  }
+
+  @Mutation(() => RevisionType, { description: 'CO_FACILITATOR, while DRAFTING. Default names: "Zero draft", "Rev.1", "Rev.2", ...' })
+  async publishRevision(
+    @Arg('declarationId', () => ID) declarationId: string,
+    @Arg('name', () => String, { nullable: true }) name: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<RevisionType> {
+    return RevisionType.from(await command(ctx, (c) => publishRevision(c, declarationId, name)));
+  }
+
+  @FieldResolver(() => ParticipantType)
+  async publishedBy(@Root() r: RevisionType, @Ctx() ctx: Context): Promise<ParticipantType> {
+    return ParticipantType.from((await ctx.loaders.participant.load(r.publishedById!))!);
+  }
+
+  @FieldResolver(() => [RevisionParagraphType], { description: 'The whole text as published, in order.' })
+  paragraphs(@Root() r: RevisionType): RevisionParagraphType[] {
+    return r.records.map(RevisionParagraphType.from);
+  }
+
+  @FieldResolver(() => [ParagraphDiffType], { description: 'Against the given revision, default the previous one (the first: everything ADDED).' })
+  async diff(
+    @Root() r: RevisionType,
+    @Arg('against', () => ID, { nullable: true }) against: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<ParagraphDiffType[]> {
+    let older: RevisionType | null = null;
+    if (against != null) {
+      const other = await readableRevision(ctx, against);
+      if (other.declaration.id !== r.declarationId) {
+        throw badInput(`revision ${against} belongs to another declaration`, { field: 'against' });
+      }
+      older = RevisionType.from(other);
+    } else {
+      const all = await ctx.loaders.revisions.load(r.declarationId);
+      const previous = all.filter((x) => x.sequence < r.sequence).at(-1);
+      older = previous ? RevisionType.from(previous) : null;
+    }
+    return diffRevisions(older?.records ?? null, r.records).map((d) =>
+      Object.assign(new ParagraphDiffType(), {
+        paragraphId: d.paragraphId,
+        label: d.label,
+        change: d.change as ParagraphChange,
+        hunks: d.hunks.map((h) => ({ op: h.op as DiffOp, text: h.text })),
+      }),
+    );
+  }
+}
+
+@Resolver(() => DeclarationType)
+export class DeclarationRevisionsResolver {
+  @FieldResolver(() => [RevisionType], { description: 'Oldest first.' })
+  async revisions(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<RevisionType[]> {
+    return (await ctx.loaders.revisions.load(d.id)).map(RevisionType.from);
+  }
+}
