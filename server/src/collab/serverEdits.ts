@@ -28,3 +28,24 @@ export function initialTextUpdate(doc: Y.Doc, rootName: string, text: string): U
 
 /** The origin of updates the server writes itself, as subscribers see it. */
 export const SERVER_ORIGIN = 'server';
+
+/**
+ * The update that replaces `[start, end)` of the Y.Text `rootName` with
+ * `text`, built on everything `doc` holds. Made on a copy (the document
+ * itself changes only when the update is committed); costs one encode and
+ * decode of the document, which is fine for an occasional server edit.
+ */
+export function replacementUpdate(doc: Y.Doc, rootName: string, start: number, end: number, text: string): Uint8Array {
+  const scratch = new Y.Doc({ gc: false });
+  Y.applyUpdate(scratch, Y.encodeStateAsUpdate(doc));
+  scratch.clientID = unusedClientId(doc);
+  const before = Y.encodeStateVector(scratch);
+  scratch.transact(() => {
+    const target = scratch.getText(rootName);
+    if (end > start) target.delete(start, end - start);
+    if (text.length > 0) target.insert(start, text);
+  });
+  const update = Y.encodeStateAsUpdate(scratch, before);
+  scratch.destroy();
+  return update;
+}
