@@ -27,6 +27,7 @@ import { formatError } from './graphql/errorMapping.js';
 import { queryLimitsRule } from './graphql/guards.js';
 import { sharedSubscribe } from './graphql/sharedExecution.js';
 import { draftroomSchema } from './graphql/schema.js';
+import { mountExportRoutes } from './exportRoutes.js';
 import type { Services } from './services.js';
 
 export interface HttpServerOptions {
@@ -139,6 +140,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  mountExportRoutes(app, services);
   app.use(
     '/graphql',
     express.json({ limit: limits.bodyBytes }),

@@ -9,6 +9,7 @@ import { ChangesResolver } from './resolvers/ChangesResolver.js';
 import { CollabResolver } from './resolvers/CollabResolver.js';
 import { CommentResolver } from './resolvers/CommentResolver.js';
 import { DeclarationResolver } from './resolvers/DeclarationResolver.js';
+import { ExportResolver } from './resolvers/ExportResolver.js';
 import { ExplanationResolver, LifecycleResolver } from './resolvers/LifecycleResolver.js';
 import { ParagraphResolver } from './resolvers/ParagraphResolver.js';
 import { DeclarationRevisionsResolver, RevisionResolver } from './resolvers/RevisionResolver.js';
@@ -36,6 +37,7 @@ export function draftroomSchema(): Promise<GraphQLSchema> {
       ParagraphAmendmentsResolver,
       LifecycleResolver,
       ExplanationResolver,
+      ExportResolver,
     ],
     scalarsMap: [
       { type: Date, scalar: DateTimeScalar },

@@ -1,0 +1,60 @@
+/**
+ * Downloads over plain HTTP, for a browser or curl:
+ *
+ *   GET /declarations/:id/export.md              MARKDOWN
+ *   GET /declarations/:id/export.html            HTML
+ *   GET /declarations/:id/export.xml             AKOMA_NTOSO
+ *   GET /declarations/:id/export.compilation.md  COMPILATION
+ *
+ * `?revisionId=<id>` exports a published revision. Authentication as for
+ * GraphQL: `Authorization: Bearer <token>`. Errors are JSON with the
+ * contract's code, and the HTTP status that goes with it.
+ */
+import { randomUUID } from 'node:crypto';
+import type express from 'express';
+import { bearerToken } from './auth/tokens.js';
+import { exportDeclaration } from './drafting/export/exportDeclaration.js';
+import { EXPORT_MEDIA, type ExportFormatName } from './drafting/export/index.js';
+import { DomainError, ErrorCode } from './errors.js';
+import { viewerForToken } from './graphql/context.js';
+import type { Services } from './services.js';
+
+const ROUTES: [string, ExportFormatName][] = [
+  ['export.compilation.md', 'COMPILATION'],
+  ['export.md', 'MARKDOWN'],
+  ['export.html', 'HTML'],
+  ['export.xml', 'AKOMA_NTOSO'],
+];
+
+const STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.BAD_USER_INPUT]: 400,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.CONFLICT]: 409,
+};
+
+export function mountExportRoutes(app: express.Express, services: Services): void {
+  for (const [file, format] of ROUTES) {
+    app.get(`/declarations/:id/${file}`, async (req, res) => {
+      const em = services.orm.em.fork();
+      try {
+        const viewer = await viewerForToken(em, bearerToken(req.headers.authorization));
+        const revisionId = typeof req.query.revisionId === 'string' ? req.query.revisionId : null;
+        const body = await exportDeclaration(em, services, viewer, { declarationId: String(req.params.id), format, revisionId });
+        const media = EXPORT_MEDIA[format];
+        res.setHeader('content-type', media.contentType);
+        res.setHeader('content-disposition', `inline; filename="declaration-${req.params.id}.${media.extension}"`);
+        res.send(body);
+      } catch (error) {
+        if (error instanceof DomainError) {
+          res.status(STATUS[error.code]).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+          return;
+        }
+        const requestId = randomUUID();
+        services.log.error({ err: error, requestId }, 'export failed');
+        res.status(500).json({ errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+      }
+    });
+  }
+}
