@@ -58,7 +58,9 @@ export async function startApp(options: AppOptions): Promise<App> {
     const feed = new ChangeFeed(orm);
     const coalescer = new EditCoalescer(() => services, options.editQuietMs, options.editMaxMs);
     const committer = new UpdateCommitter(orm, hub, options.limits, log, (text) => coalescer.textCommitted(text));
-    const presence = new PresenceHub((item) => broadcastPresence(orm, item, log));
+    // Tells this instance's presence news apart from the same news coming back over LISTEN.
+    const instanceId = randomUUID();
+    const presence = new PresenceHub((item) => broadcastPresence(orm, instanceId, item, log));
     const compactor = new Compactor(orm, log, { ...DEFAULT_COMPACTION, ...options.compaction });
     const services: Services = { orm, hub, feed, committer, coalescer, presence, compactor, limits: options.limits, log };
 
@@ -68,7 +70,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         onNews(news) {
           if (news.kind === 'doc') void hub.news(news.declarationId, news.seq).catch((err) => log.warn({ err }, 'catch-up failed'));
           else if (news.kind === 'feed') feed.news(news.declarationId, news.seq);
-          else receivePresence(presence, news.json);
+          else receivePresence(presence, instanceId, news.json);
         },
         onReconnect() {
           void hub.catchUpAll().catch((err) => log.warn({ err }, 'catch-up failed'));
@@ -111,21 +113,18 @@ export async function startApp(options: AppOptions): Promise<App> {
   }
 }
 
-/** Tells presence from this instance apart from the same news coming back over LISTEN. */
-const INSTANCE_ID = randomUUID();
-
-function broadcastPresence(orm: MikroORM, item: PresenceItem, log: Logger): void {
-  const json = JSON.stringify({ ...item, cursor: item.cursor ? Buffer.from(item.cursor).toString('base64') : null, instance: INSTANCE_ID });
+function broadcastPresence(orm: MikroORM, instanceId: string, item: PresenceItem, log: Logger): void {
+  const json = JSON.stringify({ ...item, cursor: item.cursor ? Buffer.from(item.cursor).toString('base64') : null, instance: instanceId });
   orm.em
     .fork()
     .execute('select pg_notify(?, ?)', [NOTIFY_CHANNEL, presenceNews(json)])
     .catch((err) => log.debug({ err }, 'presence broadcast failed'));
 }
 
-function receivePresence(presence: PresenceHub, json: string): void {
+function receivePresence(presence: PresenceHub, instanceId: string, json: string): void {
   try {
     const raw = JSON.parse(json) as Omit<PresenceItem, 'cursor'> & { cursor: string | null; instance: string };
-    if (raw.instance === INSTANCE_ID) return;
+    if (raw.instance === instanceId) return;
     presence.remote({ ...raw, cursor: raw.cursor ? new Uint8Array(Buffer.from(raw.cursor, 'base64')) : null });
   } catch {
     /* not ours */
