@@ -17,8 +17,11 @@ import { runCommand } from '../drafting/command.js';
 import { createDeclaration, inviteParticipant } from '../drafting/declarations.js';
 import { addParagraph } from '../drafting/paragraphs.js';
 import { addSection } from '../drafting/sections.js';
+import { proposeAmendment, takePosition } from '../drafting/amendments.js';
+import { addComment } from '../drafting/comments.js';
+import { publishRevision } from '../drafting/revisions.js';
 import type { Services } from '../services.js';
-import { Declaration, Participant, Role } from './entities/index.js';
+import { Declaration, Participant, Role, Stance } from './entities/index.js';
 
 export interface DemoTokens {
   declarationId: string;
@@ -104,13 +107,16 @@ export async function seedDemo(em: EntityManager, services: Services, dataDir: s
 
   const declaration = await run(secretariat, (c) => createDeclaration(c, { title: TITLE, forum: FORUM }));
   const tokens: DemoTokens['tokens'] = [];
+  const invited = new Map<string, Participant>();
   let coFacilitator: Viewer | null = null;
   for (const person of PEOPLE) {
     const invitation = await run(secretariat, (c) => inviteParticipant(c, { declarationId: declaration.id, ...person }));
     tokens.push({ role: person.role, name: person.name, token: invitation.token });
+    invited.set(person.name, invitation.participant);
     coFacilitator ??= person.role === Role.CO_FACILITATOR ? viewerOf(invitation.participant, declaration.id) : null;
   }
   let afterSectionId: string | null = null;
+  const paragraphIds: string[] = [];
   for (const section of SECTIONS) {
     const created = await run(coFacilitator!, (c) => addSection(c, { declarationId: declaration.id, title: section.title, afterSectionId }));
     afterSectionId = created.id;
@@ -118,8 +124,25 @@ export async function seedDemo(em: EntityManager, services: Services, dataDir: s
     for (const paragraph of section.paragraphs) {
       const p = await run(coFacilitator!, (c) => addParagraph(c, { sectionId: created.id, afterParagraphId, ...paragraph }));
       afterParagraphId = p.id;
+      paragraphIds.push(p.id);
     }
   }
+  // The room at work: a zero draft, an amendment tabled and backed, a comment.
+  await run(coFacilitator!, (c) => publishRevision(c, declaration.id, null));
+  const delegate = (name: string) => viewerOf(invited.get(name)!, declaration.id);
+  const amendment = await run(delegate('Delegate of Mexico'), (c) =>
+    proposeAmendment(c, {
+      paragraphId: paragraphIds[3]!,
+      anchor: { start: 116, end: 160 },
+      text: 'while recognizing that access remains uneven across regions and for women migrants',
+      rationale: 'Gender-responsive, as the Global Compact asks.',
+    }),
+  );
+  await run(delegate('Delegate of Morocco'), (c) => takePosition(c, amendment.id, Stance.SUPPORT));
+  await run(delegate('Delegate of the Philippines'), (c) => takePosition(c, amendment.id, Stance.OPPOSE));
+  await run(delegate('Migrant workers network'), (c) =>
+    addComment(c, { paragraphId: paragraphIds[2]!, body: 'Please name the families of the missing as rights-holders here.' }),
+  );
   const demo: DemoTokens = { declarationId: declaration.id, declarationTitle: TITLE, tokens };
   await fs.mkdir(dataDir, { recursive: true });
   await fs.writeFile(tokensFile(dataDir), JSON.stringify(demo, null, 2) + '\n', { mode: 0o600 });
