@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { startApp, type App } from '../../server/src/app.js';
+import type { CompactionOptions } from '../../server/src/collab/compactor.js';
 import { DEFAULT_LIMITS, type Limits } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { GraphQLTestClient } from './client.js';
@@ -34,6 +35,11 @@ export interface StartServerOptions {
   databaseUrl?: string;
   bootstrapToken?: string;
   limits?: Partial<Limits>;
+  /** PARAGRAPH_EDITED coalescing: quiet period and longest wait (ms); server defaults otherwise. */
+  editQuietMs?: number;
+  editMaxMs?: number;
+  /** Update-log compaction thresholds and how often it runs. */
+  compaction?: Partial<CompactionOptions> & { intervalMs?: number };
 }
 
 /** Creates an empty database on the test cluster and returns its URL. */
@@ -76,6 +82,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     bootstrapToken,
     introspection: true,
     exposeErrorDetails: true,
+    editQuietMs: options.editQuietMs,
+    editMaxMs: options.editMaxMs,
+    compaction: options.compaction,
     onQuery: () => {
       statements += 1;
     },

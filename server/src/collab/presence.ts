@@ -4,8 +4,10 @@
  *
  * A participant is present on a declaration while at least one of their
  * connections has announced itself there (`updatePresence` over WebSocket,
- * or a `presence` / `documentUpdates` subscription). When the last such
- * connection closes, subscribers get `left: true`. An announcement made over
+ * or a `presence` / `documentUpdates` subscription). Arriving by a
+ * subscription, they are announced with no paragraph, and listed to later
+ * subscribers like anyone present. When the last such connection closes,
+ * subscribers get `left: true`. An announcement made over
  * HTTP has no connection to watch: it lapses after `httpTtlMs` unless
  * renewed.
  */
@@ -29,6 +31,9 @@ export interface PresenceItem {
 /** A connection's identity; HTTP announcements use a key per participant. */
 export type ConnectionKey = string;
 
+/** How long a closed connection is remembered (far longer than setting up a subscription takes). */
+const CLOSED_MEMORY_MS = 10 * 60_000;
+
 export class PresenceHub {
   private readonly emitter = new EventEmitter();
   /** declarationId → participantId → connections holding them present. */
@@ -36,6 +41,13 @@ export class PresenceHub {
   private readonly lastState = new Map<string, PresenceItem>();
   private readonly httpTimers = new Map<string, NodeJS.Timeout>();
   private readonly known = new Map<string, PresenceParticipant>();
+  /**
+   * Connections closed in the last `CLOSED_MEMORY_MS`, oldest first. A
+   * subscription or mutation still being set up when its socket closed
+   * announces itself after `connectionClosed`: it must not join (nothing
+   * would ever make its participant leave).
+   */
+  private readonly closed = new Map<ConnectionKey, number>();
 
   constructor(
     /** Sends an item to the other instances (NOTIFY). */
@@ -45,9 +57,17 @@ export class PresenceHub {
     this.emitter.setMaxListeners(0);
   }
 
-  /** A connection of `participant` is on `declarationId` (without moving its cursor). */
-  join(declarationId: string, participant: PresenceParticipant, connection: ConnectionKey): void {
+  /**
+   * A connection of `participant` is on `declarationId` (without moving its
+   * cursor). A participant not yet present arrives: subscribers are told
+   * (nowhere in particular), and later subscribers find them in `snapshot`.
+   */
+  join(declarationId: string, participant: PresenceParticipant, connection: ConnectionKey, announce = true): void {
+    if (this.closed.has(connection)) return;
     this.known.set(participant.id, participant);
+    if (announce && !this.lastState.has(`${declarationId}:${participant.id}`)) {
+      this.emit({ declarationId, participant, paragraphId: null, cursor: null, left: false });
+    }
     const participants = this.connections.get(declarationId) ?? new Map<string, Set<ConnectionKey>>();
     const set = participants.get(participant.id) ?? new Set<ConnectionKey>();
     set.add(connection);
@@ -57,11 +77,12 @@ export class PresenceHub {
 
   /** `updatePresence`: moves the participant's cursor and tells everyone. */
   update(item: Omit<PresenceItem, 'left'>, connection: ConnectionKey | null): void {
+    if (connection && this.closed.has(connection)) return;
     if (connection) {
-      this.join(item.declarationId, item.participant, connection);
+      this.join(item.declarationId, item.participant, connection, false);
     } else {
       const key = `http:${item.participant.id}`;
-      this.join(item.declarationId, item.participant, key);
+      this.join(item.declarationId, item.participant, key, false);
       clearTimeout(this.httpTimers.get(`${item.declarationId}:${key}`));
       const timer = setTimeout(() => this.leave(item.declarationId, item.participant.id, key), this.httpTtlMs);
       timer.unref();
@@ -72,6 +93,12 @@ export class PresenceHub {
 
   /** A connection closed: every declaration it was on may see its participant leave. */
   connectionClosed(connection: ConnectionKey): void {
+    const now = Date.now();
+    for (const [key, at] of this.closed) {
+      if (now - at < CLOSED_MEMORY_MS) break;
+      this.closed.delete(key);
+    }
+    this.closed.set(connection, now);
     for (const [declarationId, participants] of this.connections) {
       for (const [participantId, set] of participants) {
         if (set.has(connection)) this.leave(declarationId, participantId, connection);
@@ -79,8 +106,12 @@ export class PresenceHub {
     }
   }
 
-  /** Items from another instance. */
+  /** Items from another instance: told to this instance's subscribers, and kept for its later ones (`snapshot`). */
   remote(item: PresenceItem): void {
+    const key = `${item.declarationId}:${item.participant.id}`;
+    const hereToo = this.connections.get(item.declarationId)?.has(item.participant.id) ?? false;
+    if (!item.left) this.lastState.set(key, item);
+    else if (!hereToo) this.lastState.delete(key);
     this.emitter.emit(item.declarationId, item);
   }
 
