@@ -92,12 +92,19 @@ export class DocumentHub {
    * Runs `task` with the caught-up document held exclusively. The caller
    * must already hold the declaration's row lock when `task` writes.
    */
-  async withDocument<T>(em: EntityManager, declarationId: string, task: (live: LiveDocument) => Promise<T>): Promise<T> {
+  async withDocument<T>(
+    em: EntityManager,
+    declarationId: string,
+    task: (live: LiveDocument) => Promise<T>,
+    /** The last committed seq, when the caller read it under the row lock: no need to look for more. */
+    committedSeq?: number,
+  ): Promise<T> {
     let live = await this.open(em, declarationId);
     for (let attempt = 0; ; attempt++) {
       const result = await live.exclusive(async () => {
         if (this.documents.get(declarationId) !== live) return { retry: true as const };
-        if (!live.applyStored(await readUpdatesAfter(em, declarationId, live.seq))) return { retry: true as const };
+        const behind = committedSeq === undefined || live.seq < committedSeq;
+        if (behind && !live.applyStored(await readUpdatesAfter(em, declarationId, live.seq))) return { retry: true as const };
         return { retry: false as const, value: await task(live) };
       });
       if (!result.retry) return result.value;

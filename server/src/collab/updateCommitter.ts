@@ -62,6 +62,7 @@ export class UpdateCommitter {
   private readonly queues = new Map<string, Pending[]>();
   private readonly running = new Set<string>();
   private readonly idle = new Set<() => void>();
+  private readonly statuses = new StatusCache();
 
   constructor(
     private readonly orm: MikroORM,
@@ -109,40 +110,21 @@ export class UpdateCommitter {
     let committed: { rows: StoredUpdate[]; live: LiveDocument; touched: Map<string, number> } | null = null;
     try {
       await em.begin();
-      const [row] = await em.execute<{ status: DeclarationStatus; last_doc_seq: number }[]>(
-        'select status, last_doc_seq from declaration where id = ? for update',
+      const [row] = await em.execute<{ status: DeclarationStatus; last_doc_seq: number; last_event_seq: number }[]>(
+        'select status, last_doc_seq, last_event_seq from declaration where id = ? for update',
         [declarationId],
       );
       if (!row) throw notFound('declaration', declarationId);
       if (row.status !== DeclarationStatus.DRAFTING) {
         throw conflict(`the declaration is in ${row.status}: its text is frozen`);
       }
-      committed = await this.hub.withDocument(em, declarationId, async (live) => {
-        const statuses = await paragraphStatuses(em, declarationId);
-        const rows: StoredUpdate[] = [];
-        const touched = new Map<string, number>();
-        try {
-          for (const pending of batch) {
-            const outcome = this.integrate(live, pending, statuses, row.last_doc_seq + rows.length);
-            if (outcome instanceof DomainError || outcome === 'noop') {
-              outcomes.push(outcome === 'noop' ? row.last_doc_seq + rows.length : outcome);
-              continue;
-            }
-            const stored = { seq: row.last_doc_seq + rows.length + 1, update: pending.update, origin: pending.origin };
-            rows.push(stored);
-            outcomes.push(stored.seq);
-            for (const paragraphId of outcome) touched.set(paragraphId, stored.seq);
-          }
-          if (rows.length > 0) await this.write(em, live, declarationId, batch, rows, touched);
-          await em.commit();
-        } catch (error) {
-          // The document may hold updates that will never be committed.
-          this.hub.discard(declarationId);
-          throw error;
-        }
-        for (const stored of rows) live.advance(stored);
-        return { rows, live, touched };
-      });
+      const statuses = await this.statuses.get(em, declarationId, row.last_event_seq);
+      committed = await this.hub.withDocument(
+        em,
+        declarationId,
+        (live) => this.commitLocked(em, live, batch, statuses, row.last_doc_seq, outcomes),
+        row.last_doc_seq,
+      );
     } catch (error) {
       await em.rollback().catch(() => undefined);
       const domain = error instanceof DomainError;
@@ -158,6 +140,43 @@ export class UpdateCommitter {
     if (committed && committed.touched.size > 0) {
       this.onCommitted({ declarationId, paragraphs: committed.touched, actorId: lastActor(batch) });
     }
+  }
+
+  /**
+   * Step 3 with the row lock and the document held: integrate each update,
+   * write the accepted ones, COMMIT, then advance the document's seq.
+   */
+  private async commitLocked(
+    em: EntityManager,
+    live: LiveDocument,
+    batch: Pending[],
+    statuses: Map<string, ParagraphStatus>,
+    lastSeq: number,
+    outcomes: (number | DomainError)[],
+  ) {
+    const rows: StoredUpdate[] = [];
+    const touched = new Map<string, number>();
+    try {
+      for (const pending of batch) {
+        const outcome = this.integrate(live, pending, statuses, lastSeq + rows.length);
+        if (outcome instanceof DomainError || outcome === 'noop') {
+          outcomes.push(outcome === 'noop' ? lastSeq + rows.length : outcome);
+          continue;
+        }
+        const stored = { seq: lastSeq + rows.length + 1, update: pending.update, origin: pending.origin };
+        rows.push(stored);
+        outcomes.push(stored.seq);
+        for (const paragraphId of outcome) touched.set(paragraphId, stored.seq);
+      }
+      if (rows.length > 0) await this.write(em, live, live.declarationId, batch, rows, touched);
+      await em.commit();
+    } catch (error) {
+      // The document may hold updates that will never be committed.
+      this.hub.discard(live.declarationId);
+      throw error;
+    }
+    for (const stored of rows) live.advance(stored);
+    return { rows, live, touched };
   }
 
   /**
@@ -245,10 +264,24 @@ function lastActor(batch: Pending[]): string {
   return batch[batch.length - 1]!.viewer.id;
 }
 
-async function paragraphStatuses(em: EntityManager, declarationId: string): Promise<Map<string, ParagraphStatus>> {
-  const rows = await em.execute<{ id: string; status: ParagraphStatus }[]>(
-    'select id, status from paragraph where declaration_id = ?',
-    [declarationId],
-  );
-  return new Map(rows.map((r) => [r.id, r.status]));
+/**
+ * Paragraph statuses per declaration, cached by the declaration's event seq:
+ * every change of a paragraph's existence or status writes a change event,
+ * so an unchanged `last_event_seq` (read under the row lock) means unchanged
+ * statuses.
+ */
+class StatusCache {
+  private readonly cache = new Map<string, { eventSeq: number; statuses: Map<string, ParagraphStatus> }>();
+
+  async get(em: EntityManager, declarationId: string, eventSeq: number): Promise<Map<string, ParagraphStatus>> {
+    const cached = this.cache.get(declarationId);
+    if (cached && cached.eventSeq === eventSeq) return cached.statuses;
+    const rows = await em.execute<{ id: string; status: ParagraphStatus }[]>(
+      'select id, status from paragraph where declaration_id = ?',
+      [declarationId],
+    );
+    const statuses = new Map(rows.map((r) => [r.id, r.status]));
+    this.cache.set(declarationId, { eventSeq, statuses });
+    return statuses;
+  }
 }
