@@ -14,7 +14,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
+import { specifiedRules } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -23,6 +23,7 @@ import { WebSocketServer } from 'ws';
 import { bearerToken } from './auth/tokens.js';
 import type { Viewer } from './auth/policy.js';
 import { createContext, viewerForToken, type Context } from './graphql/context.js';
+import { DocumentCache } from './graphql/documentCache.js';
 import { formatError } from './graphql/errorMapping.js';
 import { queryLimitsRule } from './graphql/guards.js';
 import { sharedSubscribe } from './graphql/sharedExecution.js';
@@ -54,6 +55,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   const schema = await draftroomSchema();
   const { limits, log } = services;
   const validationRules = [queryLimitsRule(limits)];
+  const documents = new DocumentCache(schema, [...specifiedRules, ...validationRules]);
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -65,15 +67,9 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
       // Parse and validate here rather than in graphql-ws: a syntax error must
       // come back as an error message (BAD_USER_INPUT), not close the socket.
       onSubscribe(_ctx, _id, payload) {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...validationRules]);
-        if (errors.length > 0) return errors;
-        return { schema, document, operationName: payload.operationName, variableValues: payload.variables };
+        const checked = documents.check(payload.query);
+        if ('errors' in checked) return checked.errors;
+        return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       async onConnect(ctx) {
         const token = bearerToken(ctx.connectionParams?.authorization);
