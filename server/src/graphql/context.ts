@@ -35,7 +35,26 @@ export async function viewerForToken(em: EntityManager, token: string | null): P
   };
 }
 
+/**
+ * A context whose EntityManager fork and loaders are made on first use: a
+ * subscription that only follows a sequence, or an `applyUpdate` that goes
+ * straight to the group commit, never pays for (or holds on to) them.
+ */
 export function createContext(services: Services, viewer: Viewer | null, requestId: string, connectionId: string | null = null): Context {
-  const em = services.orm.em.fork();
-  return { viewer, em, services, loaders: createLoaders(em, services), requestId, connectionId };
+  let em: EntityManager | null = null;
+  let loaders: Loaders | null = null;
+  return {
+    viewer,
+    services,
+    requestId,
+    connectionId,
+    get em() {
+      em ??= services.orm.em.fork();
+      return em;
+    },
+    get loaders() {
+      loaders ??= createLoaders(this.em, services);
+      return loaders;
+    },
+  };
 }
