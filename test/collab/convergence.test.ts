@@ -15,21 +15,11 @@ import type { GraphQLTestClient } from '../support/client.js';
 import { addParagraph, addSection, createCast, invite, type Cast } from '../support/factories.js';
 import { startServer, type TestServer } from '../support/testServer.js';
 import { fingerprint, Replica, serverDoc, toBase64 } from '../support/yjsClient.js';
+import { mulberry32 as prng } from '../support/random.js';
 
 const OPS_PER_TYPIST = 300;
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz     ,.éüçñ进展تقدمαβ';
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One typist: `ops` single-character inserts and deletes at random

@@ -3,6 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { describe, it, expect } from 'vitest';
 import * as Y from 'yjs';
 import { inspectUpdate, type InspectionSuccess } from './updateInspection.js';
+import { mulberry32 } from '../../../test/support/random.js';
 
 const TRACE = '/work/shared/data/editing-traces/automerge-paper.json.gz';
 
@@ -71,17 +72,6 @@ function raw(...parts: (number | string)[]): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-/** Deterministic PRNG (mulberry32) so that the fuzz tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('inspectUpdate accepts plain text edits', () => {
   it('accepts a typed insertion into an existing paragraph and reports its length change', () => {

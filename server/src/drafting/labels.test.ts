@@ -7,6 +7,7 @@ import {
   parseLabel,
   type LabelInput,
 } from './labels.js';
+import { mulberry32 } from '../../../test/support/random.js';
 
 /** Paragraphs p1, p2, ... from a compact spec: a fixed label, `null` (new) or `{ fixed, deleted }`. */
 type Spec = string | null | { fixed: string | null; deleted: true };
@@ -27,17 +28,6 @@ function labelsBeforeRevision(...specs: Spec[]): string[] {
   return [...assignLabels(paragraphs(...specs), { anyRevisionPublished: false }).values()];
 }
 
-/** Deterministic PRNG (mulberry32) so that the property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   const copy = [...items];

@@ -6,18 +6,8 @@ import {
   type DiffHunk,
   type RevisionParagraphLike,
 } from './wordDiff.js';
+import { mulberry32 } from '../../../test/support/random.js';
 
-/** Deterministic PRNG (mulberry32) so that the property tests are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'migrants', 'Member', 'States', 'rights', 'the', 'of', 'GCM', '2022', 'réfugiés', 'Ñandú',
