@@ -1,22 +1,17 @@
 import { Arg, ID, Int, Resolver, Root, Subscription } from 'type-graphql';
-import { declarationOf } from '../../drafting/lookup.js';
 import { badInput } from '../../errors.js';
 import { mapAsync } from '../../feed/pushIterator.js';
-import type { Context } from '../context.js';
 import { sharedEvent } from '../sharedExecution.js';
 import { ChangeEventType } from '../types/ChangeEvent.js';
-import { readerOf } from './access.js';
+import { subscriberOf } from './access.js';
 
 @Resolver()
 export class ChangesResolver {
   @Subscription(() => ChangeEventType, {
     description: 'Replays every event with seq > after, then streams live ones: gapless, in order.',
     subscribe: async ({ args, context }) => {
-      const ctx = context as Context;
-      const declarationId = args.declarationId as string;
+      const { ctx, declarationId } = await subscriberOf(context, args);
       const after = (args.after as number | null) ?? 0;
-      readerOf(ctx, declarationId);
-      await declarationOf(ctx.em, 'declaration', declarationId);
       if (after < 0) throw badInput(`after must be >= 0, got ${after}`, { field: 'after' });
       const follower = await ctx.services.feed.follow(ctx.em, declarationId, after);
       return mapAsync(follower, (item) => sharedEvent(item, ChangeEventType.from));

@@ -26,7 +26,7 @@ import { sharedEvent } from '../sharedExecution.js';
 import { Base64Scalar } from '../scalars.js';
 import { DocumentStateType, DocumentUpdateType, PresenceEventType, UpdateAckType } from '../types/Collab.js';
 import { ParticipantType } from '../types/Participant.js';
-import { readerOf } from './access.js';
+import { readerOf, subscriberOf } from './access.js';
 
 const MAX_CURSOR_BYTES = 1024;
 
@@ -98,10 +98,7 @@ export class CollabResolver {
   @Subscription(() => DocumentUpdateType, {
     description: 'First event: sync=true, what the client lacks given its stateVector; then every committed update in seq order.',
     subscribe: async ({ args, context }) => {
-      const ctx = context as Context;
-      const declarationId = args.declarationId as string;
-      const viewer = readerOf(ctx, declarationId);
-      await declarationOf(ctx.em, 'declaration', declarationId);
+      const { ctx, declarationId, viewer } = await subscriberOf(context, args);
       const sv = stateVectorOf(args.stateVector as Uint8Array | null);
       const { hub, presence } = ctx.services;
       // Taken while holding the document: no committed update can slip
@@ -157,10 +154,7 @@ export class CollabResolver {
   @Subscription(() => PresenceEventType, {
     description: 'Who is where: first everyone present now, then every move, and left=true when someone goes.',
     subscribe: async ({ args, context }) => {
-      const ctx = context as Context;
-      const declarationId = args.declarationId as string;
-      const viewer = readerOf(ctx, declarationId);
-      await declarationOf(ctx.em, 'declaration', declarationId);
+      const { ctx, declarationId, viewer } = await subscriberOf(context, args);
       const { presence } = ctx.services;
       let unlisten = () => {};
       const iterator = new PushIterator<PresenceEventType>(() => unlisten());
