@@ -44,15 +44,17 @@ describe('renderAkomaNtoso', () => {
   it('identifies the work, expression and manifestation consistently', () => {
     const id: Node = statement.meta.identification;
     expect(id['@_source']).toBe('#draftroom');
-    const work = '/akn/un/statement/declaration/2026-05-12/6f1c2a9e-0b7d-4c55-9f3e-1a2b3c4d5e6f';
+    // The Work is dated by the declaration's creation; expression and manifestation by the export's source.
+    const work = '/akn/un/statement/declaration/2026-04-02/6f1c2a9e-0b7d-4c55-9f3e-1a2b3c4d5e6f';
     expect(id.FRBRWork.FRBRthis['@_value']).toBe(`${work}/!main`);
     expect(id.FRBRWork.FRBRuri['@_value']).toBe(work);
     expect(id.FRBRWork.FRBRcountry['@_value']).toBe('un');
     expect(id.FRBRExpression.FRBRuri['@_value']).toBe(`${work}/eng@2026-05-12`);
     expect(id.FRBRExpression.FRBRlanguage['@_language']).toBe('eng');
     expect(id.FRBRManifestation.FRBRthis['@_value']).toBe(`${work}/eng@2026-05-12/!main.xml`);
+    expect(id.FRBRWork.FRBRdate[0]['@_date']).toBe('2026-04-02');
     for (const level of ['FRBRWork', 'FRBRExpression', 'FRBRManifestation']) {
-      expect(id[level].FRBRdate[0]['@_date'], level).toBe('2026-05-12');
+      if (level !== 'FRBRWork') expect(id[level].FRBRdate[0]['@_date'], level).toBe('2026-05-12');
       expect(id[level].FRBRauthor['@_href'], level).toMatch(/^#/);
     }
   });

@@ -10,9 +10,10 @@
  *                   <paragraph> per paragraph that is not DELETED
  *
  * FRBR identifiers follow the AKN naming convention for a UN statement:
- * work /akn/un/statement/declaration/<date>/<declarationId>, expression
- * <work>/eng@<date>, manifestation <expression>/!main.xml, where <date> is
- * the date of the source (the revision's publication, or now). eIds are
+ * work /akn/un/statement/declaration/<created>/<declarationId> (dated by
+ * the declaration's creation, so every export names the same Work),
+ * expression <work>/eng@<date>, manifestation <expression>/!main.xml, where
+ * <date> is the date of the source (the revision's publication, or now). eIds are
  * "sec_<n>" and "para_<label>" (spaces as "_", only [A-Za-z0-9_.-], made
  * unique). Text is XML-escaped, with characters XML 1.0 forbids removed.
  */
@@ -46,7 +47,9 @@ function attrs(values: Record<string, string>): string {
 
 function identification(source: ExportSource): string[] {
   const date = isoDate(source.asOf);
-  const work = `/akn/un/statement/declaration/${date}/${slug(source.declarationId)}`;
+  // The Work (the declaration) is dated by its creation, so that every export of it names the same Work.
+  const workDate = isoDate(source.createdAt);
+  const work = `/akn/un/statement/declaration/${workDate}/${slug(source.declarationId)}`;
   const expression = `${work}/eng@${date}`;
   const manifestation = `${expression}/!main.xml`;
   const r = source.revision;
@@ -55,7 +58,7 @@ function identification(source: ExportSource): string[] {
     '  <FRBRWork>',
     `    <FRBRthis${attrs({ value: `${work}/!main` })}/>`,
     `    <FRBRuri${attrs({ value: work })}/>`,
-    `    <FRBRdate${attrs({ date, name: STATUS_STAGE[source.status] })}/>`,
+    `    <FRBRdate${attrs({ date: workDate, name: STATUS_STAGE[source.status] })}/>`,
     '    <FRBRauthor href="#forum"/>',
     '    <FRBRcountry value="un"/>',
     '    <FRBRsubtype value="declaration"/>',

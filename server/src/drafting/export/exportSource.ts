@@ -43,6 +43,7 @@ export async function currentSource(em: EntityManager, declaration: Declaration)
     forum: declaration.forum,
     status: declaration.status,
     revision: null,
+    createdAt: declaration.createdAt,
     asOf: new Date(),
     sections,
   };
@@ -76,6 +77,7 @@ export async function revisionSource(em: EntityManager, declaration: Declaration
     forum: declaration.forum,
     status: declaration.status,
     revision: { id: revision.id, name: revision.name, sequence: revision.sequence, publishedAt: revision.publishedAt },
+    createdAt: declaration.createdAt,
     asOf: revision.publishedAt,
     sections: sections.map(({ title, paragraphs }) => ({ title, paragraphs })),
   };

@@ -45,6 +45,8 @@ export interface ExportSource {
   status: 'DRAFTING' | 'SILENCE_PROCEDURE' | 'ADOPTED';
   /** The revision exported, or null for the current text. */
   revision: { id: string; name: string; sequence: number; publishedAt: Date } | null;
+  /** When the declaration was created (dates its Akoma Ntoso Work, which stays the same across exports). */
+  createdAt: Date;
   /** When the source was taken (now, or the revision's publication). */
   asOf: Date;
   sections: ExportSection[];

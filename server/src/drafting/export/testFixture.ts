@@ -25,6 +25,7 @@ export function fixture(): ExportSource {
     forum: 'International Migration Review Forum 2026',
     status: 'DRAFTING',
     revision: null,
+    createdAt: at('2026-04-02T09:00:00Z'),
     asOf: at('2026-05-12T14:03:00Z'),
     sections: [
       {
