@@ -33,7 +33,7 @@ import type { Logger } from '../logger.js';
 import { HUB_ORIGIN, type DocumentHub, type LiveDocument } from './documentHub.js';
 import { NOTIFY_CHANNEL, docNews } from './instanceNews.js';
 import { inspectUpdate } from './updateInspection.js';
-import { insertUpdates, type StoredUpdate } from './updateLog.js';
+import { executeBound, insertUpdates, type StoredUpdate } from './updateLog.js';
 
 export interface Submission {
   declarationId: string;
@@ -236,7 +236,8 @@ export class UpdateCommitter {
       values.push(paragraphId, live.doc.getText(paragraphId).toString(), seq);
       return '(?::uuid, ?::text, ?::int)';
     });
-    await em.execute(
+    await executeBound(
+      em,
       `update paragraph as p set text = v.text, text_doc_seq = v.seq, updated_at = now()
          from (values ${tuples.join(', ')}) as v(id, text, seq) where p.id = v.id`,
       values,
