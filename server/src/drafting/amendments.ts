@@ -10,16 +10,16 @@
  * supports or opposes an amendment, never both; it may change sides. All of
  * it only while DRAFTING: the silence procedure freezes amendments too.
  */
-import { authorize, type Action } from '../auth/policy.js';
+import type { Action } from '../auth/policy.js';
 import { resolveAnchor } from '../collab/anchors.js';
 import { Amendment, AmendmentPosition, AmendmentStatus, ChangeKind, Paragraph, ParagraphStatus, Participant, Stance } from '../db/entities/index.js';
-import { badInput, conflict, forbidden, notFound } from '../errors.js';
+import { badInput, conflict, forbidden } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import { anchorColumns, anchorIn, storedAnchor, type AnchorInput } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
 import { requireDrafting } from './lifecycle.js';
-import { declarationOf, isId } from './lookup.js';
+import { lockTarget } from './lookup.js';
 import { replaceText } from './serverText.js';
 import { Structure } from './structure.js';
 import { optionalText, paragraphText } from './validation.js';
@@ -33,11 +33,10 @@ export interface ProposeAmendmentProps {
 
 export async function proposeAmendment(command: Command, props: ProposeAmendmentProps): Promise<Amendment> {
   const { limits } = command.services;
-  const declarationId = await declarationOf(command.em, 'paragraph', props.paragraphId);
-  authorize(command.viewer!, 'amendment.table', declarationId, { what: 'paragraph', id: props.paragraphId });
+  const declaration = await lockTarget(command, 'amendment.table', 'paragraph', props.paragraphId);
+  const declarationId = declaration.id;
   const text = paragraphText('text', props.text, limits.paragraphChars);
   const rationale = optionalText('rationale', props.rationale, limits.commentChars);
-  const declaration = await command.lockDeclaration(declarationId);
   requireDrafting(declaration);
   const paragraph = await command.em.findOneOrFail(Paragraph, { id: props.paragraphId });
   requireOpen(paragraph, 'amended');
@@ -63,17 +62,13 @@ export async function proposeAmendment(command: Command, props: ProposeAmendment
 
 /** Loads a PENDING amendment under its declaration's lock, for `action`, while DRAFTING. */
 async function lockPending(command: Command, amendmentId: string, action: Action) {
-  if (!isId(amendmentId)) throw notFound('amendment', amendmentId);
-  const [row] = await command.em.execute<{ declaration_id: string }[]>('select declaration_id from amendment where id = ?', [amendmentId]);
-  if (!row) throw notFound('amendment', amendmentId);
-  authorize(command.viewer!, action, row.declaration_id, { what: 'amendment', id: amendmentId });
-  const declaration = await command.lockDeclaration(row.declaration_id);
+  const declaration = await lockTarget(command, action, 'amendment', amendmentId);
   requireDrafting(declaration);
   const amendment = await command.em.findOneOrFail(Amendment, { id: amendmentId }, { populate: ['proposer'] });
   if (amendment.status !== AmendmentStatus.PENDING) {
     throw conflict(`the amendment is already ${amendment.status.toLowerCase()}`);
   }
-  const structure = await Structure.load(command.em, row.declaration_id);
+  const structure = await Structure.load(command.em, declaration.id);
   return { declaration, amendment, structure };
 }
 

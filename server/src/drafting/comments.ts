@@ -4,7 +4,6 @@
  * the comment it answers (threads are flat, as in every document editor),
  * and resolving or reopening acts on the whole thread.
  */
-import { authorize } from '../auth/policy.js';
 import { ChangeKind, Comment, type Declaration } from '../db/entities/index.js';
 import { badInput, forbidden } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
@@ -12,14 +11,12 @@ import { anchorColumns, anchorIn } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { requireNotAdopted } from './lifecycle.js';
-import { declarationOf, isId } from './lookup.js';
+import { isId, lockTarget } from './lookup.js';
 import { Structure } from './structure.js';
 import { requiredText } from './validation.js';
 
 async function lockForComment(command: Command, kind: 'paragraph' | 'comment', id: string): Promise<Declaration> {
-  const declarationId = await declarationOf(command.em, kind, id);
-  authorize(command.viewer!, 'comment.write', declarationId, { what: kind, id });
-  const declaration = await command.lockDeclaration(declarationId);
+  const declaration = await lockTarget(command, 'comment.write', kind, id);
   requireNotAdopted(declaration);
   return declaration;
 }

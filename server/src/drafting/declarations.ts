@@ -4,7 +4,7 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import { ChangeKind, Declaration, Participant, Role } from '../db/entities/index.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
-import { declarationOf } from './lookup.js';
+import { lockTarget } from './lookup.js';
 import { optionalText, requiredText } from './validation.js';
 
 export interface CreateDeclarationProps {
@@ -44,9 +44,7 @@ export interface Invitation {
  * only records where the invitation came from.
  */
 export async function inviteParticipant(command: Command, props: InviteParticipantProps): Promise<Invitation> {
-  await declarationOf(command.em, 'declaration', props.declarationId);
-  authorize(command.viewer!, 'participant.invite', props.declarationId);
-  const declaration = await command.lockDeclaration(props.declarationId);
+  const declaration = await lockTarget(command, 'participant.invite', 'declaration', props.declarationId);
   const { limits } = command.services;
   const token = newToken();
   const participant = command.em.create(Participant, {

@@ -5,7 +5,10 @@
  * lock is ours, so commands load entities only after locking.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { authorize, type Action } from '../auth/policy.js';
+import type { Declaration } from '../db/entities/index.js';
 import { notFound } from '../errors.js';
+import type { Command } from './command.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -19,6 +22,7 @@ const TABLES = {
   section: 'section',
   paragraph: 'paragraph',
   comment: 'comment',
+  amendment: 'amendment',
 } as const;
 
 export type Kind = keyof typeof TABLES;
@@ -34,4 +38,15 @@ export async function declarationOf(em: EntityManager, kind: Kind, id: string): 
   const rows = await em.execute<{ declaration_id: string }[]>(`select declaration_id from ${TABLES[kind]} where id = ?`, [id]);
   if (!rows[0]) throw notFound(kind, id);
   return rows[0].declaration_id;
+}
+
+/**
+ * The way into every write: find the declaration the target belongs to
+ * (NOT_FOUND), check the viewer may perform `action` on it (NOT_FOUND for
+ * another declaration's participant, then FORBIDDEN), and lock it.
+ */
+export async function lockTarget(command: Command, action: Action, kind: Kind, id: string): Promise<Declaration> {
+  const declarationId = await declarationOf(command.em, kind, id);
+  authorize(command.viewer!, action, declarationId, { what: kind, id });
+  return command.lockDeclaration(declarationId);
 }

@@ -5,7 +5,6 @@
  * update, stored in the update log in the same transaction as the paragraph
  * row and its change event, and broadcast after commit like any update.
  */
-import { authorize } from '../auth/policy.js';
 import { initialTextUpdate, SERVER_ORIGIN } from '../collab/serverEdits.js';
 import { insertUpdates } from '../collab/updateLog.js';
 import { ChangeKind, Paragraph, ParagraphStatus, Section, type Declaration } from '../db/entities/index.js';
@@ -14,17 +13,15 @@ import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { requireDrafting } from './lifecycle.js';
-import { declarationOf } from './lookup.js';
+import { lockTarget } from './lookup.js';
 import { Structure } from './structure.js';
 import { objectives as validObjectives, paragraphText } from './validation.js';
 
 /** Locks the declaration a paragraph (or section) belongs to, for a co-facilitator's edit while DRAFTING. */
 async function lockForEdit(command: Command, kind: 'paragraph' | 'section', id: string) {
-  const declarationId = await declarationOf(command.em, kind, id);
-  authorize(command.viewer!, 'text.edit', declarationId, { what: kind, id });
-  const declaration = await command.lockDeclaration(declarationId);
+  const declaration = await lockTarget(command, 'text.edit', kind, id);
   requireDrafting(declaration);
-  const structure = await Structure.load(command.em, declarationId);
+  const structure = await Structure.load(command.em, declaration.id);
   return { declaration, structure };
 }
 

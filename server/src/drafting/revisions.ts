@@ -7,13 +7,12 @@
  * its label wherever it moves, and new ones are "21 bis", "21 ter", ...
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { authorize } from '../auth/policy.js';
 import { ChangeKind, Revision, type Declaration, type RevisionParagraphRecord } from '../db/entities/index.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { speakerName } from './declarations.js';
 import { requireDrafting } from './lifecycle.js';
-import { declarationOf } from './lookup.js';
+import { lockTarget } from './lookup.js';
 import { Structure } from './structure.js';
 import { optionalText } from './validation.js';
 
@@ -76,9 +75,7 @@ export async function writeRevision(
 }
 
 export async function publishRevision(command: Command, declarationId: string, name?: string | null): Promise<Revision> {
-  await declarationOf(command.em, 'declaration', declarationId);
-  authorize(command.viewer!, 'lifecycle.run', declarationId);
-  const declaration = await command.lockDeclaration(declarationId);
+  const declaration = await lockTarget(command, 'lifecycle.run', 'declaration', declarationId);
   requireDrafting(declaration);
   const structure = await Structure.load(command.em, declarationId);
   const chosen = optionalText('name', name, command.services.limits.titleChars);

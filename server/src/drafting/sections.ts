@@ -1,12 +1,11 @@
 /** Sections: the parts of a declaration, in order. */
-import { authorize } from '../auth/policy.js';
 import { ChangeKind, Section } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { requireDrafting } from './lifecycle.js';
-import { declarationOf, isId } from './lookup.js';
+import { isId, lockTarget } from './lookup.js';
 import { requiredText } from './validation.js';
 
 export interface AddSectionProps {
@@ -18,9 +17,7 @@ export interface AddSectionProps {
 
 /** Adds a section; later sections move down one position. */
 export async function addSection(command: Command, props: AddSectionProps): Promise<Section> {
-  await declarationOf(command.em, 'declaration', props.declarationId);
-  authorize(command.viewer!, 'text.edit', props.declarationId);
-  const declaration = await command.lockDeclaration(props.declarationId);
+  const declaration = await lockTarget(command, 'text.edit', 'declaration', props.declarationId);
   requireDrafting(declaration);
   const title = requiredText('title', props.title, command.services.limits.titleChars);
   const sections = await command.em.find(Section, { declaration: declaration.id }, { orderBy: { position: 'asc' } });

@@ -13,7 +13,6 @@
  * Adoption relabels every paragraph that is not DELETED with its number,
  * publishes the "Adopted text" revision and freezes everything for good.
  */
-import { authorize } from '../auth/policy.js';
 import { ChangeKind, DeclarationStatus, ExplanationOfPosition, Participant, type Declaration } from '../db/entities/index.js';
 import { badInput, conflict } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
@@ -21,15 +20,13 @@ import type { Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
 import { assignLabels } from './labels.js';
 import { requireDrafting } from './lifecycle.js';
-import { declarationOf } from './lookup.js';
+import { lockTarget } from './lookup.js';
 import { ADOPTED_TEXT, writeRevision } from './revisions.js';
 import { Structure } from './structure.js';
 import { requiredText } from './validation.js';
 
-async function lockFor(command: Command, declarationId: string, action: 'lifecycle.run' | 'amendment.table' | 'position.explain') {
-  await declarationOf(command.em, 'declaration', declarationId);
-  authorize(command.viewer!, action, declarationId);
-  return command.lockDeclaration(declarationId);
+function lockFor(command: Command, declarationId: string, action: 'lifecycle.run' | 'amendment.table' | 'position.explain') {
+  return lockTarget(command, action, 'declaration', declarationId);
 }
 
 export async function startSilenceProcedure(command: Command, declarationId: string, deadline: Date): Promise<Declaration> {
