@@ -79,7 +79,7 @@ export class Transport {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (!fetchImpl) throw new TypeError('no fetch: pass options.fetch (this runtime has no global fetch)');
     this.fetchImpl = fetchImpl.bind(globalThis);
-    let socket: { readyState: number; close(code: number, reason: string): void } | null = null;
+    let socket: { readyState: number } | null = null;
     let pongTimer: ReturnType<typeof setTimeout> | undefined;
     const pongTimeoutMs = options.pongTimeoutMs ?? 5_000;
     this.ws = createClient({
@@ -99,8 +99,10 @@ export class Transport {
         ping: (received) => {
           if (received) return;
           clearTimeout(pongTimer);
+          // No pong in time: the network is gone. `terminate()` fails every
+          // operation at once; a close handshake would wait on the dead link.
           pongTimer = setTimeout(() => {
-            if (socket && socket.readyState === 1) socket.close(4408, 'no pong: connection presumed dead');
+            if (socket && socket.readyState === 1) this.ws.terminate();
           }, pongTimeoutMs);
         },
         pong: (received) => {
