@@ -10,7 +10,14 @@ import type { Declaration } from '../db/entities/index.js';
 import { notFound } from '../errors.js';
 import type { Command } from './command.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * Our ids are UUIDs as the server wrote them: lower case. PostgreSQL's uuid
+ * type would also read "ABC...", "{abc...}" or "abc..." without hyphens as
+ * the same row, but the commands then look the id up, as sent, among the
+ * entities they loaded (and the document hub keys documents by it): another
+ * spelling must name nothing, not half of something.
+ */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Whether `id` has the shape of our ids (anything else cannot exist). */
 export function isId(id: string): boolean {
