@@ -9,6 +9,8 @@
  *   npm run bench -- --only fanout --observers 500 --no-hocuspocus   one size (e.g. to profile it)
  *   npm run bench -- --out bench.md --json bench.json   also write the table / the raw figures
  *   npm run bench -- --wait-quiet 0            do not wait for other processes to go quiet (default: up to 60 s per measurement)
+ *   npm run bench -- --only crowd --subscribers 2000   2,000 subscribers on one instance (in the default run; --quick: 200)
+ *   npm run bench -- --soak 10m                steady mixed load for 10 minutes (30s, 10m, 1h), memory over time; nothing else runs
  *
  * Servers run in this process (draftroom through `startApp`, Hocuspocus
  * through its `Server`), on 127.0.0.1; every client runs in one child
@@ -30,7 +32,9 @@ import { defaultTracePath } from './lib/trace.js';
 import { coldLoadScenario } from './scenarios/coldLoad.js';
 import { fanoutScenario } from './scenarios/fanout.js';
 import { memoryScenario } from './scenarios/memory.js';
+import { crowdScenario } from './scenarios/crowd.js';
 import { replayScenario } from './scenarios/replay.js';
+import { parseDuration, soakScenario } from './scenarios/soak.js';
 import { throughputScenario } from './scenarios/throughput.js';
 
 const SCENARIOS: Record<string, Scenario> = {
@@ -39,10 +43,14 @@ const SCENARIOS: Record<string, Scenario> = {
   replay: replayScenario,
   cold: coldLoadScenario,
   memory: memoryScenario,
+  crowd: crowdScenario,
+  soak: soakScenario,
 };
+/** Run by default; the soak runs only with --soak. */
+const DEFAULT_SCENARIOS = ['fanout', 'throughput', 'replay', 'cold', 'memory', 'crowd'];
 /** Under this (% of all cores, nothing of ours running) the machine counts as quiet. */
 const QUIET_PCT = 10;
-const ALIASES: Record<string, string> = { 'fan-out': 'fanout', coldload: 'cold', 'cold-load': 'cold', mem: 'memory' };
+const ALIASES: Record<string, string> = { 'fan-out': 'fanout', coldload: 'cold', 'cold-load': 'cold', mem: 'memory', subscribers: 'crowd' };
 
 interface Options {
   only: string[];
@@ -53,6 +61,8 @@ interface Options {
   json: string | null;
   writers: number[] | null;
   observers: number[] | null;
+  subscribers: number | null;
+  soakMs: number | null;
   waitQuietMs: number;
 }
 
@@ -61,14 +71,14 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    'usage: npm run bench -- [--quick] [--only fanout,throughput,replay,cold,memory] [--no-hocuspocus] [--observers N,..] [--writers N,..] [--wait-quiet SECONDS] [--trace FILE] [--out FILE.md] [--json FILE.json]',
+    'usage: npm run bench -- [--quick] [--only fanout,throughput,replay,cold,memory,crowd] [--no-hocuspocus] [--observers N,..] [--writers N,..] [--subscribers N] [--soak 30s|10m|1h] [--wait-quiet SECONDS] [--trace FILE] [--out FILE.md] [--json FILE.json]',
   );
   process.exit(message ? 2 : 0);
 }
 
 function parseArgs(argv: string[]): Options {
   const options: Options = {
-    only: Object.keys(SCENARIOS),
+    only: DEFAULT_SCENARIOS,
     quick: false,
     withHocuspocus: true,
     tracePath: process.env.BENCH_TRACE || defaultTracePath(repoRoot),
@@ -76,6 +86,8 @@ function parseArgs(argv: string[]): Options {
     json: null,
     writers: null,
     observers: null,
+    subscribers: null,
+    soakMs: null,
     waitQuietMs: 60_000,
   };
   const counts = (flag: string, text: string) => {
@@ -83,6 +95,7 @@ function parseArgs(argv: string[]): Options {
     if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 5_000)) usage(`${flag} takes counts from 1 to 5000, e.g. 8,32`);
     return values;
   };
+  let onlyGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -100,6 +113,7 @@ function parseArgs(argv: string[]): Options {
         const unknown = names.filter((n) => !SCENARIOS[n]);
         if (unknown.length || names.length === 0) usage(`unknown benchmark(s): ${unknown.join(', ') || '(none)'}`);
         options.only = Object.keys(SCENARIOS).filter((n) => names.includes(n));
+        onlyGiven = true;
         break;
       }
       case '--no-hocuspocus':
@@ -126,6 +140,17 @@ function parseArgs(argv: string[]): Options {
       case '--observers':
         options.observers = counts(flag, value());
         break;
+      case '--subscribers': {
+        const n = Number(value());
+        if (!Number.isInteger(n) || n < 1 || n > 10_000) usage('--subscribers takes a count from 1 to 10000, e.g. 2000');
+        options.subscribers = n;
+        break;
+      }
+      case '--soak': {
+        const text = value();
+        options.soakMs = parseDuration(text) ?? usage(`--soak takes a duration from 10s to 24h, e.g. 30s, 10m, 1h (got ${JSON.stringify(text)})`);
+        break;
+      }
       case '--help':
       case '-h':
         usage();
@@ -134,6 +159,8 @@ function parseArgs(argv: string[]): Options {
         usage(`unknown option ${arg}`);
     }
   }
+  // --soak runs the soak alone, or after the benchmarks --only names.
+  if (options.soakMs !== null) options.only = [...(onlyGiven ? options.only.filter((n) => n !== 'soak') : []), 'soak'];
   return options;
 }
 
@@ -195,6 +222,7 @@ async function main() {
 
   const rows: Row[] = [];
   const notes: string[] = [];
+  const sections: string[] = [];
   const failures: string[] = [];
   const busyWarnings: string[] = [];
   const records: Record<string, unknown> = {};
@@ -205,10 +233,13 @@ async function main() {
     tracePath: options.tracePath,
     writers: options.writers,
     observers: options.observers,
+    subscribers: options.subscribers,
+    soakMs: options.soakMs,
     db,
     clients,
     log,
     note: (text) => notes.push(text),
+    section: (lines) => sections.push(...lines),
     async waitQuiet(label) {
       // Other processes on the machine (a test suite, a build) distort every figure: wait a little for them, and say so.
       const { busyPct, waitedMs } = await waitUntilQuiet(options.waitQuietMs, QUIET_PCT);
@@ -245,10 +276,11 @@ async function main() {
     '',
     `- draftroom: ${revision}`,
     ...machine(db),
-    `- Layout: servers in the bench process (draftroom via startApp, Hocuspocus via its Server), all clients in one separate client process, everything on 127.0.0.1; a fresh database per scenario. Ratios are draftroom / Hocuspocus (for latency and memory lower is better, for throughput higher is better).`,
+    `- Layout: servers in the bench process (draftroom via startApp, Hocuspocus via its Server), all clients in one separate client process, everything on 127.0.0.1; a fresh database per scenario. The crowd and the soak run the draftroom server in a child process of its own (its memory is its own) and their clients in several client processes. Ratios are draftroom / Hocuspocus (for latency and memory lower is better, for throughput higher is better).`,
     '',
     ...table(rows),
     '',
+    ...sections,
     ...notes.map((n) => `- ${n}`),
     ...(busyWarnings.length
       ? [

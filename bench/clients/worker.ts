@@ -7,6 +7,9 @@ import { coldSync } from './coldSync.js';
 import { fanout } from './fanout.js';
 import { closeIdle, openIdle } from './idle.js';
 import { replay } from './replay.js';
+import { soakProgress, soakStart, soakStop } from './soak.js';
+import { typeSteadily } from './steadyTypist.js';
+import { awaitChange, closeSubscribers, collectSubscribers, openSubscribers } from './subscribers.js';
 import { throughput } from './throughput.js';
 
 const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands[C][1]> } = {
@@ -16,6 +19,14 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
   coldSync,
   openIdle,
   closeIdle,
+  openSubscribers,
+  awaitChange,
+  collectSubscribers,
+  closeSubscribers,
+  typeSteadily,
+  soakStart,
+  soakProgress,
+  soakStop,
 };
 
 if (!process.send) {
@@ -40,7 +51,7 @@ process.on('message', (request: Request) => {
 });
 
 process.on('disconnect', () => {
-  void closeIdle().finally(() => process.exit(0));
+  void Promise.all([closeIdle(), closeSubscribers(), soakStop()]).finally(() => process.exit(0));
 });
 
 process.on('unhandledRejection', (error) => {

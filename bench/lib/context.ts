@@ -25,12 +25,18 @@ export interface ScenarioContext {
   /** --writers / --observers: override the sizes (profiling one case). */
   writers: number[] | null;
   observers: number[] | null;
+  /** --subscribers: the crowd's size (default 2,000; --quick 200). */
+  subscribers: number | null;
+  /** --soak: the soak's duration (ms); null when not soaking. */
+  soakMs: number | null;
   db: BenchDatabase;
   clients: ClientProcess;
   /** Progress on stderr (the table goes to stdout). */
   log(message: string): void;
   /** Notes printed under the table. */
   note(text: string): void;
+  /** Markdown printed between the table and the notes (a scenario's own tables, e.g. the soak's memory over time). */
+  section(lines: string[]): void;
   /**
    * Waits (bounded by --wait-quiet) for the machine to be idle before a
    * measurement, and notes when it was not: other processes distort figures.

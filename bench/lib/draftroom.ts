@@ -84,6 +84,8 @@ export interface Stage {
   sectionId: string;
   coFacilitators: Participant[];
   observers: Participant[];
+  delegations: Participant[];
+  stakeholders: Participant[];
   /** One empty OPEN paragraph per entry of `paragraphs` (ids in order). */
   paragraphIds: string[];
 }
@@ -93,16 +95,16 @@ export interface Stage {
  * and `paragraphs` empty paragraphs in one section, made through the API.
  */
 export async function stage(
-  server: DraftroomServer,
-  counts: { coFacilitators: number; observers: number; paragraphs: number },
+  server: Pick<DraftroomServer, 'url' | 'bootstrapToken'>,
+  counts: { coFacilitators: number; observers: number; paragraphs: number; delegations?: number; stakeholders?: number },
 ): Promise<Stage> {
   const admin = (query: string, variables?: Record<string, unknown>) => gql(server.url, server.bootstrapToken, query, variables);
   const { createDeclaration } = await admin('mutation { createDeclaration(input: { title: "Benchmark declaration", forum: "IMRF" }) { id } }');
   const declarationId = createDeclaration.id as string;
-  const invite = async (role: string, name: string): Promise<Participant> => {
+  const invite = async (role: string, name: string, delegation?: string): Promise<Participant> => {
     const data = await admin(
       'mutation($d: ID!, $i: InviteParticipantInput!) { inviteParticipant(declarationId: $d, input: $i) { token participant { id } } }',
-      { d: declarationId, i: { name, role } },
+      { d: declarationId, i: { name, role, delegation } },
     );
     return { id: data.inviteParticipant.participant.id, token: data.inviteParticipant.token };
   };
@@ -115,6 +117,16 @@ export async function stage(
     Array.from({ length: counts.observers }, (_, i) => i),
     8,
     (i) => invite('OBSERVER', `Observer ${i + 1}`),
+  );
+  const delegations = await pool(
+    Array.from({ length: counts.delegations ?? 0 }, (_, i) => i),
+    8,
+    (i) => invite('DELEGATION', `Delegation ${i + 1}`, `Member State ${i + 1}`),
+  );
+  const stakeholders = await pool(
+    Array.from({ length: counts.stakeholders ?? 0 }, (_, i) => i),
+    8,
+    (i) => invite('STAKEHOLDER', `Stakeholder ${i + 1}`, `Organisation ${i + 1}`),
   );
   const pen = coFacilitators[0]!.token;
   const { addSection } = await gql(server.url, pen, 'mutation($d: ID!) { addSection(declarationId: $d, input: { title: "Benchmark" }) { id } }', {
@@ -131,5 +143,21 @@ export async function stage(
     );
     paragraphIds.push(addParagraph.id);
   }
-  return { declarationId, sectionId, coFacilitators, observers, paragraphIds };
+  return { declarationId, sectionId, coFacilitators, observers, delegations, stakeholders, paragraphIds };
+}
+
+/** The declaration's last change-feed seq (to subscribe to `changes` from there, not replay the whole log). */
+export async function lastChangeSeq(url: string, token: string, declarationId: string): Promise<number> {
+  let after = 0;
+  for (let page = 0; page < 10_000; page++) {
+    const { changeLog } = await gql<{ changeLog: { seq: number }[] }>(
+      url,
+      token,
+      'query($d: ID!, $a: Int) { changeLog(declarationId: $d, after: $a, first: 1000) { seq } }',
+      { d: declarationId, a: after },
+    );
+    if (changeLog.length === 0) return after;
+    after = changeLog.at(-1)!.seq;
+  }
+  return after;
 }

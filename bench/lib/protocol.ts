@@ -5,6 +5,7 @@
  */
 
 import type { CpuUse } from './cpu.js';
+import type { HistogramData } from './histogram.js';
 
 export type System = 'draftroom' | 'hocuspocus';
 
@@ -127,6 +128,127 @@ export interface IdleResult {
   connectMs: number;
 }
 
+/** The crowd benchmark: many subscribers in one client process (bench/clients/subscribers.ts). */
+export interface SubscribersArgs {
+  /** ws://…/graphql */
+  url: string;
+  declarationId: string;
+  /** One OBSERVER token per subscriber. */
+  tokens: string[];
+  /** `changes(after:)`: the feed's last seq when subscribing, so nothing is replayed. */
+  changesAfter: number;
+  connectConcurrency: number;
+  connectTimeoutMs: number;
+}
+
+export interface SubscribersOpened {
+  opened: number;
+  failed: number;
+  firstError: string | null;
+  /** Machine monotonic clock (ms): the first connection started, the last one synced. */
+  startedAt: number;
+  syncedAt: number;
+  /** Per connection: from opening the socket to the documentUpdates sync event. */
+  connectMs: HistogramData;
+}
+
+export interface AwaitChangeArgs {
+  kind: string;
+  /** Machine monotonic clock (ms) when the mutation that makes the event was sent. */
+  sentAt: number;
+  timeoutMs: number;
+}
+
+export interface AwaitChangeResult {
+  received: number;
+  subscribers: number;
+  latency: HistogramData;
+}
+
+export interface CollectSubscribersArgs {
+  /** Per update index (origin "s:<index>"): machine monotonic send time; null when refused. */
+  sentAt: (number | null)[];
+  /** Updates before this index are warm-up. */
+  firstMeasured: number;
+  drainMs: number;
+}
+
+export interface CollectSubscribersResult {
+  subscribers: number;
+  /** Per measured update: deliveries in this process and the latest delivery time (machine clock). */
+  perUpdate: { index: number; count: number; lastAt: number | null }[];
+  /** Every delivery of a measured update: send to receipt. */
+  delivery: HistogramData;
+  missingDeliveries: number;
+  changeEvents: number;
+  errors: number;
+  lastError: string | null;
+}
+
+export interface SteadyTypingArgs {
+  url: string;
+  token: string;
+  declarationId: string;
+  paragraphId: string;
+  intervalMs: number;
+  warmupMs: number;
+  durationMs: number;
+  connectTimeoutMs: number;
+}
+
+export interface SteadyTypingResult {
+  keystrokes: number;
+  /** Per update index: machine monotonic send time (null: refused). */
+  sentAt: (number | null)[];
+  firstMeasured: number;
+  coalesced: number;
+  /** After the warm-up. */
+  ackLatenciesMs: number[];
+  errors: number;
+  lastError: string | null;
+}
+
+/** The soak's clients (bench/clients/soak.ts); each client process gets its share. */
+export interface SoakArgs {
+  /** http://…/graphql (mutations) and ws://…/graphql (typing, subscriptions). */
+  url: string;
+  wsUrl: string;
+  declarationId: string;
+  paragraphIds: string[];
+  /** The clients stop on their own this long (plus 10 s) after the start, even without soakStop. */
+  durationMs: number;
+  changesAfter: number;
+  typists: { token: string; paragraphId: string }[];
+  typingIntervalMs: number;
+  observers: string[];
+  reconnecting: string[];
+  /** A reconnecting observer stays about this long (± half) before it leaves and comes back. */
+  reconnectStayMs: number;
+  commenters: string[];
+  commentIntervalMs: number;
+  proposers: string[];
+  amendmentIntervalMs: number;
+  /** A co-facilitator's token: resolves comments, accepts and rejects amendments. */
+  decider: string | null;
+}
+
+export interface SoakCounters {
+  updatesAcked: number;
+  keystrokes: number;
+  ackLatency: HistogramData;
+  documentEvents: number;
+  changeEvents: number;
+  reconnects: number;
+  comments: number;
+  commentsResolved: number;
+  amendmentsProposed: number;
+  amendmentsSupported: number;
+  amendmentsDecided: number;
+  /** By contract code (extensions.code) or by what happened (CLOSED, TIMEOUT, GAP, ...). */
+  errors: Record<string, number>;
+  lastErrors: Record<string, string>;
+}
+
 export interface Commands {
   fanout: [FanoutArgs, FanoutResult];
   throughput: [ThroughputArgs, ThroughputResult];
@@ -134,6 +256,14 @@ export interface Commands {
   coldSync: [ColdSyncArgs, ColdSyncResult];
   openIdle: [IdleArgs, IdleResult];
   closeIdle: [Record<string, never>, { closed: number }];
+  openSubscribers: [SubscribersArgs, SubscribersOpened];
+  awaitChange: [AwaitChangeArgs, AwaitChangeResult];
+  collectSubscribers: [CollectSubscribersArgs, CollectSubscribersResult];
+  closeSubscribers: [Record<string, never>, { closed: number }];
+  typeSteadily: [SteadyTypingArgs, SteadyTypingResult];
+  soakStart: [SoakArgs, { started: true }];
+  soakProgress: [Record<string, never>, SoakCounters];
+  soakStop: [Record<string, never>, SoakCounters];
 }
 
 export type CommandName = keyof Commands;
