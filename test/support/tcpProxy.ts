@@ -4,12 +4,16 @@
  *
  *   - every accepted connection is piped to the next upstream, round robin
  *     (one upstream: a plain relay; several: a small load balancer, as nginx
- *     in front of two instances);
+ *     in front of two instances); an upstream that refuses the connection (a
+ *     stopped instance) is skipped for the one after it, as nginx passes a
+ *     request on to the next server; when every upstream refuses, the client's
+ *     connection is destroyed;
  *   - `cut()` destroys every open connection at once, both ways, as a cable
  *     pulled out would, and refuses new ones until `restore()`: a refused
  *     connection is accepted and destroyed at once (ECONNRESET on the client),
  *     not left hanging;
- *   - `servedBy` counts the connections each upstream was given.
+ *   - `servedBy` counts the connections each upstream took (refused attempts
+ *     do not count).
  *
  *     const proxy = await TcpProxy.start([server.app.port]);
  *     const url = proxy.url('/graphql');   // give this to the client
@@ -20,7 +24,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 export class TcpProxy {
-  /** Connections given to each upstream port since the start. */
+  /** Connections each upstream port took since the start. */
   readonly servedBy = new Map<number, number>();
   private readonly open = new Set<net.Socket>();
   private next = 0;
@@ -77,19 +81,37 @@ export class TcpProxy {
       client.destroy();
       return;
     }
-    const port = this.upstreams[this.next++ % this.upstreams.length]!;
-    this.servedBy.set(port, (this.servedBy.get(port) ?? 0) + 1);
-    const upstream = net.connect(port, '127.0.0.1');
+    const first = this.next++;
+    let upstream: net.Socket | null = null;
     // Both sides are tracked under the client socket: destroying one destroys the other.
     this.open.add(client);
     const end = () => {
       this.open.delete(client);
       client.destroy();
-      upstream.destroy();
+      upstream?.destroy();
     };
     client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    // Until an upstream has connected, the client's bytes wait in its socket (nothing reads them).
+    const attempt = (tried: number) => {
+      if (client.destroyed) return;
+      if (tried === this.upstreams.length) return end();
+      const port = this.upstreams[(first + tried) % this.upstreams.length]!;
+      const candidate = net.connect(port, '127.0.0.1');
+      let connected = false;
+      upstream = candidate;
+      candidate.on('error', () => {
+        if (connected) return end();
+        candidate.destroy();
+        attempt(tried + 1);
+      });
+      candidate.on('close', () => connected && end());
+      candidate.once('connect', () => {
+        connected = true;
+        this.servedBy.set(port, (this.servedBy.get(port) ?? 0) + 1);
+        client.pipe(candidate);
+        candidate.pipe(client);
+      });
+    };
+    attempt(0);
   }
 }

