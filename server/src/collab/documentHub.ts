@@ -20,6 +20,10 @@
  *
  * A task that applies updates before its transaction commits must call
  * `discard` if the transaction fails: the next use reloads from the database.
+ * Subscribers keep following the declaration's window meanwhile; news from
+ * other instances (and the catch-up after the notification channel was down)
+ * reloads a discarded document that someone follows, so a failed commit,
+ * e.g. during a database outage, never leaves followers behind.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
@@ -142,14 +146,29 @@ export class DocumentHub {
 
   /** News from another instance: the log of `declarationId` reaches `seq`. */
   async news(declarationId: string, seq: number): Promise<void> {
-    const live = this.documents.get(declarationId);
+    const live = this.documents.get(declarationId) ?? (this.followed(declarationId) ? await this.open(this.orm.em.fork(), declarationId) : null);
     if (!live || seq <= live.seq) return;
     await live.exclusive(() => this.catchUpLocked(live));
   }
 
-  /** Catches up every loaded document (after the notification channel was down). */
+  /**
+   * Catches up every loaded document, and reloads the discarded ones that
+   * subscribers follow (after the notification channel was down).
+   */
   async catchUpAll(): Promise<void> {
-    await Promise.all([...this.documents.values()].map((live) => live.exclusive(() => this.catchUpLocked(live))));
+    const ids = new Set(this.documents.keys());
+    for (const id of this.windows.keys()) if (this.followed(id)) ids.add(id);
+    await Promise.all(
+      [...ids].map(async (id) => {
+        const live = this.documents.get(id) ?? (await this.open(this.orm.em.fork(), id));
+        await live.exclusive(() => this.catchUpLocked(live));
+      }),
+    );
+  }
+
+  /** Whether subscribers of this instance follow the declaration's updates. */
+  private followed(declarationId: string): boolean {
+    return (this.windows.get(declarationId)?.followers ?? 0) > 0;
   }
 
   /** Forgets the in-memory document (after a failed transaction, or when idle). */

@@ -11,10 +11,12 @@
  * commit sets `paragraph.text_doc_seq`, an event sets `feed_doc_seq` to it.
  * A paragraph whose text_doc_seq is ahead owes an event; `sweep` (at start,
  * and after any failure) finds those, so a crash between an edit and its
- * event delays the event, and never loses it.
+ * event delays the event, and never loses it. A failed write (the database
+ * unreachable) is swept again, backing off, until a sweep succeeds.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ChangeKind, Participant } from '../db/entities/index.js';
+import { isDatabaseUnavailable } from '../errors.js';
 import { runCommand, type Command } from '../drafting/command.js';
 import { speakerName } from '../drafting/declarations.js';
 import { Structure } from '../drafting/structure.js';
@@ -33,6 +35,8 @@ export class EditCoalescer {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly flushing = new Map<string, Promise<void>>();
   private stopped = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweepFailures = 0;
 
   constructor(
     private readonly services: () => Services,
@@ -62,6 +66,8 @@ export class EditCoalescer {
     this.stopped = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   /** Finds paragraphs owing an event in the database (after a crash) and writes their events. */
@@ -76,6 +82,24 @@ export class EditCoalescer {
       await runCommand(em, this.services(), null, (command) => this.writeEvents(command, declarationId, new Map(ids.map((id) => [id, null]))));
     }
     return rows.length;
+  }
+
+  /** Sweeps after a pause, and again (backing off, up to a minute) until a sweep succeeds. */
+  private sweepLater(): void {
+    if (this.stopped || this.sweepTimer) return;
+    const delay = Math.min(60_000, this.maxMs * 2 ** Math.min(this.sweepFailures, 6));
+    this.sweepTimer = setTimeout(() => {
+      this.sweepTimer = null;
+      this.sweep().then(
+        () => (this.sweepFailures = 0),
+        (error) => {
+          this.sweepFailures += 1;
+          this.services().log.warn({ err: error, failures: this.sweepFailures }, 'PARAGRAPH_EDITED sweep failed; will try again');
+          this.sweepLater();
+        },
+      );
+    }, delay);
+    this.sweepTimer.unref();
   }
 
   private schedule(declarationId: string): void {
@@ -110,8 +134,9 @@ export class EditCoalescer {
       const task = runCommand(services.orm.em.fork(), services, null, (command) => this.writeEvents(command, declarationId, due))
         .then(() => undefined)
         .catch((error) => {
-          services.log.error({ err: error, declarationId }, 'could not write PARAGRAPH_EDITED events; will sweep');
-          setTimeout(() => void this.sweep().catch(() => undefined), this.maxMs).unref();
+          const level = isDatabaseUnavailable(error) ? 'warn' : 'error';
+          services.log[level]({ err: error, declarationId }, 'could not write PARAGRAPH_EDITED events; will sweep');
+          this.sweepLater();
         })
         .finally(() => this.flushing.delete(declarationId));
       this.flushing.set(declarationId, task);

@@ -9,12 +9,14 @@
  *     doc <declarationId> <seq>
  *     feed <declarationId> <seq>
  *     presence <json>
+ *     revoked <participantId>      (close that participant's sockets)
  *
  * A listener that loses its connection reconnects with backoff and then
  * calls `onReconnect`, which re-reads everything it may have missed: a lost
  * notification costs latency, never data.
  */
 import pg from 'pg';
+import { CONNECT_TIMEOUT_MS } from '../db/orm.js';
 import type { Logger } from '../logger.js';
 
 export const NOTIFY_CHANNEL = 'draftroom';
@@ -22,17 +24,20 @@ export const NOTIFY_CHANNEL = 'draftroom';
 export const docNews = (declarationId: string, seq: number) => `doc ${declarationId} ${seq}`;
 export const feedNews = (declarationId: string, seq: number) => `feed ${declarationId} ${seq}`;
 export const presenceNews = (json: string) => `presence ${json}`;
+export const revokedNews = (participantId: string) => `revoked ${participantId}`;
 
 export type News =
   | { kind: 'doc'; declarationId: string; seq: number }
   | { kind: 'feed'; declarationId: string; seq: number }
-  | { kind: 'presence'; json: string };
+  | { kind: 'presence'; json: string }
+  | { kind: 'revoked'; participantId: string };
 
 /** Parses a payload; null for anything else (ignored). */
 export function parseNews(payload: string): News | null {
   const space = payload.indexOf(' ');
   const kind = payload.slice(0, space);
   if (kind === 'presence') return { kind, json: payload.slice(space + 1) };
+  if (kind === 'revoked') return { kind, participantId: payload.slice(space + 1) };
   const [, declarationId, seq] = payload.split(' ');
   if ((kind === 'doc' || kind === 'feed') && declarationId && Number.isInteger(Number(seq))) {
     return { kind, declarationId, seq: Number(seq) };
@@ -76,7 +81,8 @@ export class NewsListener {
 
   private async connect(attempt = 0): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.databaseUrl });
+    // Bounded connect: a connection attempt that hangs would stop the retries for good.
+    const client = new pg.Client({ connectionString: this.databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, null));
     client.on('notification', (message) => {

@@ -21,15 +21,27 @@
  *     acknowledgement), and enters the window subscribers read from. A
  *     refused update rejects with its error and changed nothing.
  * If the transaction fails, every update of the batch rejects, and the
- * in-memory document, which may hold some of them, is discarded.
+ * in-memory document, which may hold some of them, is discarded. When it
+ * fails because PostgreSQL cannot be reached (refused, dropped, shut down),
+ * the rejection is UNAVAILABLE: the client keeps the update and retries.
+ * (A connection lost during COMMIT leaves the outcome unknown: the update
+ * may be committed without an acknowledgement. Resending it is harmless,
+ * Yjs ignores what the document already holds; what never happens is an
+ * acknowledgement of an update that is not committed.)
+ *
+ * Shutdown: `drained()` resolves once every queued update has been committed
+ * (or refused) and answered; `close()` then refuses new submissions with
+ * UNAVAILABLE, and `abortQueued()` (when the shutdown runs out of time)
+ * refuses those still waiting for their batch.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
 import type { Viewer } from '../auth/policy.js';
 import type { Limits } from '../config.js';
 import { DeclarationStatus, ParagraphStatus } from '../db/entities/index.js';
-import { badInput, conflict, DomainError, notFound } from '../errors.js';
-import type { Logger } from '../logger.js';
+import { badInput, conflict, DomainError, isDatabaseUnavailable, notFound, unavailable } from '../errors.js';
+import { outsideRequest, type Logger } from '../logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { HUB_ORIGIN, type DocumentHub, type LiveDocument } from './documentHub.js';
 import { NOTIFY_CHANNEL, docNews } from './instanceNews.js';
 import { inspectUpdate } from './updateInspection.js';
@@ -45,6 +57,8 @@ export interface Submission {
 interface Pending extends Submission {
   resolve(seq: number): void;
   reject(error: unknown): void;
+  /** performance.now() at submission (acknowledgement latency). */
+  submittedAt: number;
 }
 
 /** What a committed batch changed, for the change feed. */
@@ -63,6 +77,7 @@ export class UpdateCommitter {
   private readonly running = new Set<string>();
   private readonly idle = new Set<() => void>();
   private readonly statuses = new StatusCache();
+  private closed = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -70,16 +85,37 @@ export class UpdateCommitter {
     private readonly limits: Limits,
     private readonly log: Logger,
     private readonly onCommitted: (text: CommittedText) => void,
+    private readonly metrics: Metrics | null = null,
   ) {}
 
   /** Queues an update; resolves with its seq once committed, rejects with a DomainError when refused. */
   submit(submission: Submission): Promise<number> {
+    if (this.closed) return Promise.reject(unavailable('the server is shutting down and commits nothing more: resend the update (it was not committed)'));
     return new Promise<number>((resolve, reject) => {
       const queue = this.queues.get(submission.declarationId) ?? [];
-      queue.push({ ...submission, resolve, reject });
+      queue.push({ ...submission, resolve, reject, submittedAt: performance.now() });
       this.queues.set(submission.declarationId, queue);
-      if (!this.running.has(submission.declarationId)) void this.drain(submission.declarationId);
+      // The batch loop serves every submitter: it must not log under the id of the request that started it.
+      if (!this.running.has(submission.declarationId)) outsideRequest(() => void this.drain(submission.declarationId));
     });
+  }
+
+  /** Refuses every later submission with UNAVAILABLE (shutdown, after `drained()`). */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Refuses the submissions still waiting for a batch (the shutdown ran out of time); returns how many. */
+  abortQueued(): number {
+    this.closed = true;
+    let aborted = 0;
+    for (const queue of this.queues.values()) {
+      for (const pending of queue.splice(0)) {
+        pending.reject(unavailable('the server is shutting down: the update was not committed; resend it'));
+        aborted += 1;
+      }
+    }
+    return aborted;
   }
 
   /** Resolves when nothing is queued or being committed (graceful shutdown). */
@@ -127,19 +163,35 @@ export class UpdateCommitter {
       );
     } catch (error) {
       await em.rollback().catch(() => undefined);
-      const domain = error instanceof DomainError;
-      if (!domain) this.log.error({ err: error, declarationId, batch: batch.length }, 'group commit failed');
-      for (const pending of batch) pending.reject(domain ? error : new Error('the update could not be committed; retry'));
+      for (const pending of batch) pending.reject(this.failure(error, declarationId, batch.length));
       return;
     }
+    this.metrics?.batchSize.observe(batch.length);
+    const now = performance.now();
     batch.forEach((pending, i) => {
       const outcome = outcomes[i]!;
-      if (outcome instanceof DomainError) pending.reject(outcome);
-      else pending.resolve(outcome);
+      if (outcome instanceof DomainError) {
+        pending.reject(outcome);
+        return;
+      }
+      pending.resolve(outcome);
+      this.metrics?.updatesAcknowledged.inc();
+      this.metrics?.ackLatency.observe((now - pending.submittedAt) / 1000);
     });
     if (committed && committed.touched.size > 0) {
       this.onCommitted({ declarationId, paragraphs: committed.touched, actorId: lastActor(batch) });
     }
+  }
+
+  /** What a batch's submitters are told when its transaction failed. */
+  private failure(error: unknown, declarationId: string, size: number): Error {
+    if (error instanceof DomainError) return error;
+    if (isDatabaseUnavailable(error)) {
+      this.log.warn({ err: error, declarationId, batch: size }, 'group commit failed: database unavailable');
+      return unavailable('the database is unavailable right now: the update was not acknowledged; resend it shortly');
+    }
+    this.log.error({ err: error, declarationId, batch: size }, 'group commit failed');
+    return new Error('the update could not be committed; retry');
   }
 
   /**
@@ -193,7 +245,11 @@ export class UpdateCommitter {
     const inspection = inspectUpdate(live.doc, pending.update);
     if (!inspection.ok) {
       if (inspection.kind === 'NOT_READY') {
-        return conflict(`the update builds on changes the server does not have (at seq ${seq}): resync and resend. ${inspection.message}`);
+        // `reason` tells a client this CONFLICT is cured by resyncing and
+        // resending (the others, a frozen text or a closed paragraph, are not).
+        return conflict(`the update builds on changes the server does not have (at seq ${seq}): resync and resend. ${inspection.message}`, {
+          reason: 'MISSING_DEPENDENCIES',
+        });
       }
       return badInput(`the update was refused: ${inspection.message}`, { reason: inspection.kind });
     }

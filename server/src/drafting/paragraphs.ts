@@ -47,6 +47,13 @@ export interface AddParagraphProps {
 export async function addParagraph(command: Command, props: AddParagraphProps): Promise<Paragraph> {
   const { declaration, structure } = await lockForEdit(command, 'section', props.sectionId);
   const { limits } = command.services;
+  // Counted under the declaration's lock: two concurrent additions cannot both pass at the limit.
+  if (limits.paragraphsPerDeclaration > 0 && structure.paragraphs.length >= limits.paragraphsPerDeclaration) {
+    throw badInput(
+      `the declaration already has ${structure.paragraphs.length} paragraphs (DELETED ones included); the limit is ${limits.paragraphsPerDeclaration} (DRAFTROOM_MAX_PARAGRAPHS)`,
+      { limit: 'paragraphsPerDeclaration' },
+    );
+  }
   const text = paragraphText('text', props.text, limits.paragraphChars);
   const objectives = validObjectives(props.objectives);
   const position = positionAfter(structure, props.sectionId, props.afterParagraphId);

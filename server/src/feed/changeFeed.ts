@@ -8,10 +8,17 @@
  * subscriber of this instance follows (see sequenceWindow.ts). A periodic
  * `refresh` re-reads the newest rows of followed declarations, so that a
  * notification lost in a reconnect, or a race with a window being created,
- * costs a moment's delay and never an event.
+ * costs a moment's delay and never an event. The same holds across a
+ * database outage: nothing is committed while PostgreSQL is down, and once
+ * it is back the refresh (and the listener's reconnection) reads whatever
+ * any instance committed since.
+ *
+ * Each live event handed to a subscriber is measured against its `at`: the
+ * metric draftroom_change_feed_lag_seconds.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { ChangeEvent, type ChangeKind } from '../db/entities/index.js';
+import type { Metrics } from '../observability/metrics.js';
 import { Follower, SequenceWindow } from './sequenceWindow.js';
 
 /** A committed change event as subscribers receive it. */
@@ -62,6 +69,7 @@ export class ChangeFeed {
 
   constructor(
     private readonly orm: MikroORM,
+    private readonly metrics: Metrics | null = null,
     private readonly refreshMs = 2_000,
   ) {}
 
@@ -102,6 +110,11 @@ export class ChangeFeed {
       {
         window,
         fetchAfter: (cursor, limit) => readEventsAfter(this.orm.em.fork(), declarationId, cursor, limit),
+        onLive: (items) => {
+          if (!this.metrics) return;
+          const now = Date.now();
+          for (const item of items) this.metrics.feedLag.observe(Math.max(0, now - item.at.getTime()) / 1000);
+        },
       },
       after,
     );

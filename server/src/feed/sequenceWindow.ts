@@ -18,7 +18,16 @@
  *
  * Closing: `return()` (which graphql-ws calls when a client completes or
  * disconnects) ends a follower even while it is waiting.
+ *
+ * A database outage does not end a follower: a read that fails because
+ * PostgreSQL is unreachable is tried again (backing off up to a few
+ * seconds) until it succeeds or the follower is closed, so a subscriber sees
+ * a pause, then everything it missed, in order, with no gap.
  */
+import { isDatabaseUnavailable } from '../errors.js';
+
+const RETRY_MIN_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 export interface Sequenced {
   seq: number;
@@ -125,6 +134,8 @@ export interface FollowerSource<T extends Sequenced> {
    * Return an item that brings the reader up to date, or throw.
    */
   recover?(after: number): Promise<T>;
+  /** Items handed over from the window (live, not replayed from the database): metrics. */
+  onLive?(items: T[]): void;
 }
 
 /** One subscriber's gapless, ordered, exactly-once walk along a sequence. */
@@ -151,12 +162,22 @@ export class Follower<T extends Sequenced> implements AsyncIterableIterator<T> {
   }
 
   async next(): Promise<IteratorResult<T>> {
+    let failures = 0;
     while (!this.closed) {
       const item = this.buffer.shift();
       if (item) return { value: item, done: false };
       const wait = this.source.window.nextAdvance(); // before reading: an advance in between still wakes us
       this.cancelWait = wait.cancel;
-      const items = await this.read();
+      let items: T[];
+      try {
+        items = await this.read();
+        failures = 0;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        wait.cancel();
+        await this.pause(Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** failures++));
+        continue;
+      }
       if (items.length > 0) {
         wait.cancel();
         this.buffer.push(...items);
@@ -183,10 +204,23 @@ export class Follower<T extends Sequenced> implements AsyncIterableIterator<T> {
     throw error;
   }
 
+  /** Waits `ms`, or less if the follower is closed meanwhile. */
+  private pause(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.cancelWait = done;
+    });
+  }
+
   /** The items right after the cursor: from the window, else from the database. */
   private async read(): Promise<T[]> {
     const { window } = this.source;
     let items = window.since(this.cursor);
+    if (items !== null && items.length > 0) this.source.onLive?.(items);
     if (items === null) {
       items = await this.source.fetchAfter(this.cursor, 1000);
       if (items.length > 0 && items[0]!.seq !== this.cursor + 1) {

@@ -6,11 +6,12 @@ import { Role } from './enums.js';
 /**
  * Someone holding a token. A SECRETARIAT participant is global; every other
  * role belongs to exactly one declaration and sees nothing of any other.
- * Only a SHA-256 hash of the token is stored.
+ * Only a SHA-256 hash of the token is stored. A revoked participant keeps
+ * its row (the history names it) and `revokedAt`; its token works no more.
  */
 @Entity({ tableName: 'participant' })
 export class Participant {
-  [OptionalProps]?: 'declaration' | 'delegation' | 'createdAt';
+  [OptionalProps]?: 'declaration' | 'delegation' | 'createdAt' | 'revokedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -33,4 +34,8 @@ export class Participant {
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
+
+  /** When the secretariat revoked the token; null while it works. */
+  @Property({ type: 'datetime', nullable: true })
+  revokedAt: Date | null = null;
 }

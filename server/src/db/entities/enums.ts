@@ -52,4 +52,5 @@ export enum ChangeKind {
   // Additions to the contract (allowed: the emitted schema may add enum values).
   PARAGRAPH_OBJECTIVES_CHANGED = 'PARAGRAPH_OBJECTIVES_CHANGED',
   COMMENT_EDITED = 'COMMENT_EDITED',
+  PARTICIPANT_REVOKED = 'PARTICIPANT_REVOKED',
 }

@@ -7,9 +7,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261123Collab } from './Migration20261123Collab.js';
 import { Migration20261123Initial } from './Migration20261123Initial.js';
 import { Migration20261123Negotiation } from './Migration20261123Negotiation.js';
+import { Migration20261123Revocation } from './Migration20261123Revocation.js';
 
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261123Initial', class: Migration20261123Initial },
   { name: 'Migration20261123Collab', class: Migration20261123Collab },
   { name: 'Migration20261123Negotiation', class: Migration20261123Negotiation },
+  { name: 'Migration20261123Revocation', class: Migration20261123Revocation },
 ];

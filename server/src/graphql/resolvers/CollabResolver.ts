@@ -88,9 +88,16 @@ export class CollabResolver {
     if (!isId(declarationId)) throw notFound('declaration', declarationId);
     const { limits } = ctx.services;
     if (update.length > limits.updateBytes) {
-      throw badInput(`the update is ${update.length} bytes; the limit is ${limits.updateBytes} (DRAFTROOM_MAX_UPDATE_BYTES)`, { field: 'update' });
+      throw badInput(`the update is ${update.length} bytes; the limit is ${limits.updateBytes} (DRAFTROOM_MAX_UPDATE_BYTES)`, {
+        field: 'update',
+        limit: 'updateBytes',
+        maxBytes: limits.updateBytes,
+      });
     }
     const checkedOrigin = optionalText('origin', origin, limits.originChars) === null ? null : origin;
+    // Updates per token per second (limits/rateLimits.ts): refused before the
+    // update reaches the group commit, so a refusal changes nothing.
+    ctx.rates?.update();
     const seq = await ctx.services.committer.submit({ declarationId, update, origin: checkedOrigin, viewer });
     return Object.assign(new UpdateAckType(), { seq });
   }

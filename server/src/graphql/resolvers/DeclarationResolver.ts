@@ -3,6 +3,7 @@ import { authorize, requireViewer } from '../../auth/policy.js';
 import { Declaration, Participant, Role } from '../../db/entities/index.js';
 import { createDeclaration, inviteParticipant } from '../../drafting/declarations.js';
 import { settleIfDue } from '../../drafting/deadlines.js';
+import { revokeParticipant } from '../../drafting/participants.js';
 import { isId } from '../../drafting/lookup.js';
 import { addSection } from '../../drafting/sections.js';
 import { notFound } from '../../errors.js';
@@ -45,6 +46,14 @@ export class DeclarationResolver {
   ): Promise<InvitationType> {
     const invitation = await command(ctx, (c) => inviteParticipant(c, { declarationId, ...input }));
     return Object.assign(new InvitationType(), { participant: ParticipantType.from(invitation.participant), token: invitation.token });
+  }
+
+  @Mutation(() => ParticipantType, {
+    description:
+      'SECRETARIAT only. The participant\'s token stops working at once (UNAUTHENTICATED), and their open WebSockets, on every instance, are closed with code 4003. They stay listed, with revokedAt.',
+  })
+  async revokeParticipant(@Arg('participantId', () => ID) participantId: string, @Ctx() ctx: Context): Promise<ParticipantType> {
+    return ParticipantType.from(await command(ctx, (c) => revokeParticipant(c, participantId)));
   }
 
   @Mutation(() => SectionType)

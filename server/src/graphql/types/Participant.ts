@@ -16,8 +16,14 @@ export class ParticipantType {
   @Field(() => String, { nullable: true, description: 'Member state or organisation the participant speaks for, e.g. "Mexico".' })
   delegation!: string | null;
 
-  static from(p: Pick<Participant, 'id' | 'name' | 'role' | 'delegation'>): ParticipantType {
-    return Object.assign(new ParticipantType(), { id: p.id, name: p.name, role: p.role, delegation: p.delegation });
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the secretariat revoked this participant\'s token (revokeParticipant); null while it works. Revoked participants stay listed.',
+  })
+  revokedAt!: Date | null;
+
+  static from(p: Pick<Participant, 'id' | 'name' | 'role' | 'delegation'> & { revokedAt?: Date | null }): ParticipantType {
+    return Object.assign(new ParticipantType(), { id: p.id, name: p.name, role: p.role, delegation: p.delegation, revokedAt: p.revokedAt ?? null });
   }
 }
 
