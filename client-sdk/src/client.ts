@@ -12,16 +12,34 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { changeIterator, type ChangeEvent, type ChangesOptions } from './changes.js';
 import { DraftSession, type OpenOptions } from './session.js';
-import { Transport, type TransportOptions, type VariablesOf } from './transport.js';
+import { Emitter } from './emitter.js';
+import { Transport, type ConnectionState, type TransportOptions, type VariablesOf } from './transport.js';
 
-export type DraftroomClientOptions = TransportOptions;
+export interface DraftroomClientOptions extends Omit<TransportOptions, 'onConnection'> {
+  /** Most bytes of queued edits sent in one `applyUpdate` (see outbox.ts). Default 256 KiB. */
+  maxBatchBytes?: number;
+}
 
-export class DraftroomClient {
+export interface ClientEvents extends Record<string, unknown> {
+  /** The shared WebSocket: 'connecting', 'connected' or 'disconnected' (sessions and iterators then reconnect by themselves). */
+  connection: ConnectionState;
+}
+
+export class DraftroomClient extends Emitter<ClientEvents> {
   private readonly transport: Transport;
   private readonly open = new Set<{ close(): unknown }>();
+  /** The shared WebSocket's state (see the 'connection' event). */
+  connection: ConnectionState = 'disconnected';
 
   constructor(readonly options: DraftroomClientOptions) {
-    this.transport = new Transport(options);
+    super();
+    this.transport = new Transport({
+      ...options,
+      onConnection: (state) => {
+        this.connection = state;
+        this.emit('connection', state);
+      },
+    });
   }
 
   /**
@@ -44,6 +62,7 @@ export class DraftroomClient {
     const session: DraftSession = new DraftSession(this.transport, declarationId, {
       ...options,
       reconnect: this.options.reconnect,
+      maxBatchBytes: this.options.maxBatchBytes,
       onClose: () => this.open.delete(session),
     });
     this.open.add(session);

@@ -2,13 +2,13 @@
  * @draftroom/client: typed operations and a Yjs session over graphql-ws that
  * survives the network. See README.md beside this package.
  */
-export { DraftroomClient, type DraftroomClientOptions } from './client.js';
+export { DraftroomClient, type ClientEvents, type DraftroomClientOptions } from './client.js';
 export { DraftSession, type OpenOptions, type SessionEvents, type SessionStatus } from './session.js';
 export type { ChangeEvent, ChangesOptions } from './changes.js';
 export type { PresenceEntry, PresenceParticipant } from './presence.js';
 export { DraftroomError, ErrorCodes, type ErrorCode, type ServerError } from './errors.js';
 export type { ReconnectOptions } from './backoff.js';
-export type { TransportOptions } from './transport.js';
+export type { ConnectionState, TransportOptions } from './transport.js';
 export { toBase64, fromBase64 } from './base64.js';
 /** Close code of a server restarting (graceful shutdown): the SDK reconnects by itself. */
 export const CLOSE_RESTARTING = 1012;

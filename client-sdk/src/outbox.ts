@@ -3,23 +3,27 @@
  *
  * Protocol (the server's side is in server/src/graphql/resolvers/CollabResolver.ts):
  *
- *   1. Every local update is queued. One `applyUpdate` is in flight at a time
- *      per session; what piles up meanwhile goes next as one
- *      `Y.mergeUpdates`. Sending in order, one at a time, keeps every update
- *      causally ready: whatever it builds on was acknowledged before it left.
+ *   1. Every local update is queued, in order, until acknowledged. One
+ *      `applyUpdate` is in flight at a time per session: the oldest queued
+ *      updates, merged (`Y.mergeUpdates`) up to `maxBatchBytes` (so that an
+ *      hour of offline typing never makes one update over the server's
+ *      size limit). Sending in order, one batch at a time, keeps every
+ *      update causally ready: whatever it builds on was acknowledged before.
  *   2. An acknowledgement (`{ seq }`) means committed to PostgreSQL. Only then
  *      does the batch count as flushed.
  *   3. No answer (network cut, socket closed, UNAVAILABLE, a rate limit):
- *      the batch stays, later updates are merged into it, and it is sent
- *      again after a backoff, or at once when the connection is back
- *      (`wake()`). Resending is safe: Yjs updates are idempotent, so a batch
- *      committed whose answer was lost is a no-op the second time, never a
- *      duplicate.
+ *      the updates stay queued and the next batch is taken from the front
+ *      again (with what was typed meanwhile, size permitting) after a
+ *      backoff, or at once when the connection is back (`wake()`).
+ *      Resending is safe: Yjs updates are idempotent, so a batch committed
+ *      whose answer was lost is a no-op the second time, never a duplicate.
+ *      A batch refused as too large (`extensions.limit: "updateBytes"`) is
+ *      sent again in smaller batches.
  *   4. CONFLICT with reason MISSING_DEPENDENCIES: the server lacks something
  *      the batch builds on (it reached this document some other way). Resync
  *      (`documentState` from our state vector, applied as remote), then send
  *      everything the server lacks given *its* state vector, which includes
- *      the batch. A few times in a row at most.
+ *      every queued update. A few times in a row at most.
  *   5. Any other refusal (FORBIDDEN, BAD_USER_INPUT, a CONFLICT of a frozen
  *      text or a closed paragraph) is final: sending stops, `flushed()`
  *      rejects with that error, and the session reports it. The local
@@ -47,8 +51,14 @@ export interface OutboxIo {
   onFailed(error: DraftroomError): void;
 }
 
+export interface OutboxOptions extends ReconnectOptions {
+  /** Most bytes of queued updates merged into one `applyUpdate` (at least one update is always sent). Default 256 KiB. */
+  maxBatchBytes?: number;
+}
+
 /** Consecutive CONFLICTs (each after a resync) before giving up. */
 const MAX_CONFLICTS = 5;
+const DEFAULT_MAX_BATCH_BYTES = 256 * 1024;
 
 interface Waiter {
   target: number;
@@ -56,15 +66,22 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+/** One `applyUpdate`: the merged update, and how many queued updates (from the front) it carries. */
+interface Batch {
+  update: Uint8Array;
+  count: number;
+}
+
 export class Outbox {
-  /** Updates queued and not yet part of a batch. */
-  private queued: Uint8Array[] = [];
+  /** Local updates not yet acknowledged, oldest first. */
+  private queue: Uint8Array[] = [];
   /** Local updates queued since the start, and how many of them are acknowledged. */
   private queuedCount = 0;
   private ackedCount = 0;
   private sending = false;
   private waiters: Waiter[] = [];
   private readonly backoff: Backoff;
+  private maxBatchBytes: number;
   private wakeUp = new AbortController();
   private closed = false;
   /** Highest seq acknowledged to this session's updates (0: none yet). */
@@ -74,19 +91,20 @@ export class Outbox {
 
   constructor(
     private readonly io: OutboxIo,
-    reconnect?: ReconnectOptions,
+    options: OutboxOptions = {},
   ) {
-    this.backoff = new Backoff(reconnect);
+    this.backoff = new Backoff(options);
+    this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
   }
 
   /** Local updates not yet acknowledged. */
   get unacknowledged(): number {
-    return this.queuedCount - this.ackedCount;
+    return this.queue.length;
   }
 
   push(update: Uint8Array): void {
     if (this.closed) return;
-    this.queued.push(update);
+    this.queue.push(update);
     this.queuedCount += 1;
     void this.pump();
   }
@@ -113,31 +131,32 @@ export class Outbox {
   }
 
   private async pump(): Promise<void> {
-    if (this.sending || this.failure || this.closed || this.queued.length === 0) return;
+    if (this.sending || this.failure || this.closed || this.queue.length === 0) return;
     this.sending = true;
     try {
-      let batch = this.takeQueued();
+      let batch = this.takeBatch();
       let conflicts = 0;
       while (batch && !this.closed) {
         const current = batch;
         try {
           const seq = await this.io.apply(current.update);
-          this.acknowledge(current.end, seq);
+          this.acknowledge(current.count, seq);
           conflicts = 0;
-          batch = this.takeQueued();
+          batch = this.takeBatch();
         } catch (caught) {
           const error = caught instanceof DraftroomError ? caught : DraftroomError.network('sending the update failed', caught);
           if (error.code === 'CONFLICT' && error.extensions.reason === 'MISSING_DEPENDENCIES' && conflicts < MAX_CONFLICTS) {
             conflicts += 1;
-            const next = await this.afterResync(current);
+            const next = await this.afterResync();
             if (next instanceof DraftroomError) return this.fail(next);
             batch = next;
+          } else if (error.extensions.limit === 'updateBytes' && current.count > 1) {
+            // Too large for the server: send the same updates in smaller batches.
+            this.maxBatchBytes = Math.max(1, Math.floor(Math.min(this.maxBatchBytes, current.update.length) / 2));
+            batch = this.takeBatch();
           } else if (error.retryable) {
-            this.io.onRetry?.(error);
-            const retryAfter = typeof error.extensions.retryAfterMs === 'number' ? error.extensions.retryAfterMs : null;
-            await sleep(retryAfter ?? this.backoff.next(), this.wakeUp.signal);
-            if (this.wakeUp.signal.aborted && !this.closed) this.wakeUp = new AbortController();
-            batch = this.takeQueued(current);
+            await this.waitToRetry(error);
+            batch = this.takeBatch();
           } else {
             this.fail(error);
             return;
@@ -149,38 +168,43 @@ export class Outbox {
     }
   }
 
-  /**
-   * The next batch: `previous` (unsent, being retried) merged with whatever
-   * was queued since, or null when there is nothing to send.
-   */
-  private takeQueued(previous?: { update: Uint8Array; end: number } | null): { update: Uint8Array; end: number } | null {
-    const parts = previous ? [previous.update, ...this.queued] : this.queued;
-    if (parts.length === 0) return null;
-    const update = parts.length === 1 ? parts[0]! : Y.mergeUpdates(parts);
-    this.queued = [];
-    return { update, end: this.queuedCount };
+  /** The oldest queued updates, merged, up to `maxBatchBytes` (at least one); null when none is queued. */
+  private takeBatch(): Batch | null {
+    if (this.queue.length === 0) return null;
+    let count = 1;
+    let bytes = this.queue[0]!.length;
+    while (count < this.queue.length && bytes + this.queue[count]!.length <= this.maxBatchBytes) {
+      bytes += this.queue[count]!.length;
+      count += 1;
+    }
+    return { update: count === 1 ? this.queue[0]! : Y.mergeUpdates(this.queue.slice(0, count)), count };
   }
 
-  /** After CONFLICT: resync, then the batch is whatever the server lacks (it includes everything queued). */
-  private async afterResync(batch: { update: Uint8Array; end: number }): Promise<{ update: Uint8Array; end: number } | DraftroomError> {
-    try {
-      const serverStateVector = await this.io.resync();
-      this.queued = [];
-      return { update: this.io.missingFrom(serverStateVector), end: this.queuedCount };
-    } catch (caught) {
-      const error = caught instanceof DraftroomError ? caught : DraftroomError.network('resync failed', caught);
-      if (!error.retryable) return error;
-      // Could not resync now: send the same batch again later; it meets the CONFLICT again and resyncs then.
-      this.io.onRetry?.(error);
-      await sleep(this.backoff.next(), this.wakeUp.signal);
-      if (this.wakeUp.signal.aborted && !this.closed) this.wakeUp = new AbortController();
-      return this.takeQueued(batch)!;
+  /** After CONFLICT: resync, then one batch of whatever the server lacks (it includes every queued update). */
+  private async afterResync(): Promise<Batch | DraftroomError> {
+    for (;;) {
+      try {
+        const serverStateVector = await this.io.resync();
+        return { update: this.io.missingFrom(serverStateVector), count: this.queue.length };
+      } catch (caught) {
+        const error = caught instanceof DraftroomError ? caught : DraftroomError.network('resync failed', caught);
+        if (!error.retryable || this.closed) return error;
+        await this.waitToRetry(error);
+      }
     }
   }
 
-  private acknowledge(end: number, seq: number): void {
+  private async waitToRetry(error: DraftroomError): Promise<void> {
+    this.io.onRetry?.(error);
+    const retryAfter = typeof error.extensions.retryAfterMs === 'number' ? error.extensions.retryAfterMs : null;
+    await sleep(retryAfter ?? this.backoff.next(), this.wakeUp.signal);
+    if (this.wakeUp.signal.aborted && !this.closed) this.wakeUp = new AbortController();
+  }
+
+  private acknowledge(count: number, seq: number): void {
     this.backoff.reset();
-    this.ackedCount = Math.max(this.ackedCount, end);
+    this.queue.splice(0, count);
+    this.ackedCount += count;
     this.acked = Math.max(this.acked, seq);
     const ready = this.waiters.filter((w) => w.target <= this.ackedCount);
     this.waiters = this.waiters.filter((w) => w.target > this.ackedCount);

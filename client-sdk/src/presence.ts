@@ -25,18 +25,43 @@ export interface PresenceEntry {
   readonly index: number | null;
 }
 
+/** How long after a resubscription the snapshot is taken to be complete (ms). */
+const REFRESH_MS = 1_000;
+
 export class PresenceMap {
   readonly entries = new Map<string, PresenceEntry>();
+  /** Entries held over from before a resubscription and not yet repeated by the new snapshot. */
+  private stale = new Set<string>();
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly doc: Y.Doc) {}
 
   clear(): void {
+    clearTimeout(this.refreshTimer);
+    this.stale.clear();
     this.entries.clear();
+  }
+
+  /**
+   * A resubscription began: its snapshot comes as a burst of events. Entries
+   * it has not repeated after REFRESH_MS are dropped (then `changed()`).
+   */
+  beginRefresh(changed: () => void): void {
+    clearTimeout(this.refreshTimer);
+    this.stale = new Set(this.entries.keys());
+    if (this.stale.size === 0) return;
+    this.refreshTimer = setTimeout(() => {
+      let dropped = false;
+      for (const id of this.stale) dropped = this.entries.delete(id) || dropped;
+      this.stale.clear();
+      if (dropped) changed();
+    }, REFRESH_MS);
   }
 
   /** Applies one event; returns whether the map changed. */
   apply(event: PresenceSubscription['presence']): boolean {
     const id = event.participant.id;
+    this.stale.delete(id);
     if (event.left) return this.entries.delete(id);
     const doc = this.doc;
     const cursor = decodeCursor(event.cursor);

@@ -61,6 +61,7 @@ export class DraftSession extends Emitter<SessionEvents> {
   private announced: { paragraphId: string | null; cursor: string | null } | null = null;
   private closed = false;
   private readonly onClose?: () => void;
+  private readonly opened: { resolve(session: DraftSession): void; reject(error: DraftroomError): void };
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin !== this) this.outbox.push(update);
   };
@@ -69,13 +70,14 @@ export class DraftSession extends Emitter<SessionEvents> {
   constructor(
     private readonly transport: Transport,
     readonly declarationId: string,
-    options: OpenOptions & { reconnect?: ReconnectOptions; onClose?: () => void } = {},
+    options: OpenOptions & { reconnect?: ReconnectOptions; maxBatchBytes?: number; onClose?: () => void } = {},
   ) {
     super();
     this.origin = options.origin ?? `sdk-${this.doc.clientID}-${Math.random().toString(36).slice(2, 10)}`;
     this.onClose = options.onClose;
     let opened!: { resolve(session: DraftSession): void; reject(error: DraftroomError): void };
     this.ready = new Promise<DraftSession>((resolve, reject) => (opened = { resolve, reject }));
+    this.opened = opened;
     this.ready.catch(() => {}); // the caller awaits it through openDeclaration; never an unhandled rejection here
 
     this.outbox = new Outbox(
@@ -92,7 +94,7 @@ export class DraftSession extends Emitter<SessionEvents> {
         missingFrom: (serverStateVector) => Y.encodeStateAsUpdate(this.doc, serverStateVector),
         onFailed: (error) => this.fail(error),
       },
-      options.reconnect,
+      { ...options.reconnect, maxBatchBytes: options.maxBatchBytes },
     );
     this.doc.on('update', this.onLocalUpdate);
 
@@ -130,11 +132,10 @@ export class DraftSession extends Emitter<SessionEvents> {
         PresenceDocument,
         {
           variables: () => {
-            // The server sends its whole snapshot first on every (re)subscription.
-            if (this.presenceMap.entries.size) {
-              this.presenceMap.clear();
-              this.emit('presence', this.presence);
-            }
+            // The server sends its whole snapshot first on every (re)subscription:
+            // entries it does not repeat soon after are gone (without a flash of
+            // "nobody here" in between).
+            this.presenceMap.beginRefresh(() => this.emit('presence', this.presence));
             return { declarationId };
           },
           onEvent: ({ presence }) => {
@@ -193,7 +194,10 @@ export class DraftSession extends Emitter<SessionEvents> {
     this.doc.off('update', this.onLocalUpdate);
     this.updates.stop();
     this.presenceStream?.stop();
+    this.presenceMap.clear();
     this.outbox.close();
+    // No-op once synced; before that, `openDeclaration()` must not wait forever.
+    this.opened.reject(new DraftroomError('NETWORK_ERROR', 'the session was closed before it was synced'));
     this.setStatus('offline');
     this.onClose?.();
     this.removeAllListeners();

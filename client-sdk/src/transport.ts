@@ -40,13 +40,20 @@ export interface TransportOptions {
   keepAliveMs?: number;
   /** How long a ping may wait for its pong before the socket is deemed dead (ms). Default 5,000. */
   pongTimeoutMs?: number;
+  /** How long opening a socket (handshake and connection_ack) may take before it is abandoned and retried (ms). Default 10,000. */
+  connectTimeoutMs?: number;
+  /** Called as the WebSocket comes and goes. */
+  onConnection?: (state: ConnectionState) => void;
 }
+
+/** The shared WebSocket's state. */
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 
 /** Variables as a caller passes them: optional when the operation needs none. */
 export type VariablesOf<V> = {} extends V ? [variables?: V] : [variables: V];
 
-/** Close codes after which reconnecting with the same token is pointless. */
-const AUTH_CLOSE_CODES = new Set([4401, 4403]);
+/** Close codes after which reconnecting with the same token is pointless (4003: the token was revoked). */
+const AUTH_CLOSE_CODES = new Set([4401, 4403, 4003]);
 
 /** A closed socket, a failed connection or a list of GraphQL errors, as a DraftroomError. */
 export function socketError(error: unknown): DraftroomError {
@@ -81,20 +88,38 @@ export class Transport {
     this.fetchImpl = fetchImpl.bind(globalThis);
     let socket: { readyState: number } | null = null;
     let pongTimer: ReturnType<typeof setTimeout> | undefined;
+    let connectTimer: ReturnType<typeof setTimeout> | undefined;
     const pongTimeoutMs = options.pongTimeoutMs ?? 5_000;
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const report = options.onConnection ?? (() => {});
     this.ws = createClient({
       url: this.wsUrl,
-      webSocketImpl: options.webSocketImpl,
+      webSocketImpl: options.webSocketImpl ? quietOnError(options.webSocketImpl) : undefined,
       connectionParams: () => ({ authorization: `Bearer ${options.token}` }),
       lazy: true,
       lazyCloseTimeout: 1_000,
       retryAttempts: 0,
       keepAlive: options.keepAliveMs ?? 10_000,
+      connectionAckWaitTimeout: connectTimeoutMs,
       on: {
-        connected: (s) => (socket = s as typeof socket),
+        // A handshake nobody answers (a black-holed network, a middlebox that
+        // accepted the TCP connection and went silent) would otherwise hang
+        // until the OS gives up, minutes later: abandon it and let callers retry.
+        connecting: () => {
+          report('connecting');
+          clearTimeout(connectTimer);
+          connectTimer = setTimeout(() => this.ws.terminate(), connectTimeoutMs);
+        },
+        connected: (s) => {
+          clearTimeout(connectTimer);
+          socket = s as typeof socket;
+          report('connected');
+        },
         closed: () => {
           socket = null;
           clearTimeout(pongTimer);
+          clearTimeout(connectTimer);
+          report('disconnected');
         },
         ping: (received) => {
           if (received) return;
@@ -218,7 +243,10 @@ export class Transport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    void this.ws.dispose();
+    // Terminate first, so an open socket goes at once; `dispose()` rejects
+    // when a connection attempt under way fails, and nobody waits for it now.
+    this.ws.terminate();
+    void Promise.resolve(this.ws.dispose()).catch(() => {});
   }
 
   private source(document: TypedDocumentNode<any, any>): string {
@@ -232,4 +260,21 @@ export class Transport {
     if (body.data === undefined || body.data === null) throw DraftroomError.network(`expected data in the answer (${via}), got neither data nor errors`);
     return body.data;
   }
+}
+
+/**
+ * The given WebSocket class, with an 'error' listener that does nothing
+ * added to each socket. graphql-ws handles errors through `onerror`, but
+ * `terminate()` during the handshake detaches it first, and Node's `ws` then
+ * throws its 'error' event (unhandled) out of the process. Browsers' sockets
+ * never throw on an unhandled error event; nothing changes for them.
+ */
+function quietOnError(impl: unknown): unknown {
+  const Impl = impl as new (...args: unknown[]) => { on?: (event: string, listener: () => void) => void };
+  return class extends Impl {
+    constructor(...args: unknown[]) {
+      super(...args);
+      this.on?.('error', () => {});
+    }
+  };
 }

@@ -132,6 +132,30 @@ describe('the outbox', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it('never merges more than maxBatchBytes into one update, and keeps the order', async () => {
+    const { io, sent } = scripted([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const outbox = new Outbox(io, { ...fast, maxBatchBytes: 100 });
+    const updates = keystrokes('the quick brown fox');
+    for (const u of updates) outbox.push(u);
+    await outbox.flushed();
+    expect(sent.length).toBeGreaterThan(2);
+    for (const update of sent.slice(1)) expect(update.length).toBeLessThanOrEqual(100);
+    expect(textOf(sent)).toBe('the quick brown fox');
+  });
+
+  it('sends a batch refused as too large again in smaller batches', async () => {
+    const tooLarge = new DraftroomError('BAD_USER_INPUT', 'the update is too large', { limit: 'updateBytes', maxBytes: 40 });
+    const { io, sent } = scripted([1, tooLarge, 2, 3, 4, 5, 6, 7, 8]);
+    const outbox = new Outbox(io, fast);
+    const updates = keystrokes('abcd');
+    outbox.push(updates[0]!);
+    for (const u of updates.slice(1)) outbox.push(u); // merged into the second batch, which is refused
+    await outbox.flushed();
+    expect(sent.length).toBeGreaterThan(3); // 'a', the refused 'bcd', then 'bcd' in smaller batches
+    expect(sent.slice(2).every((u) => u.length < sent[1]!.length)).toBe(true);
+    expect(textOf(sent.slice(0, 1).concat(sent.slice(2)))).toBe('abcd');
+  });
+
   it('rejects pending flushed() calls when closed', async () => {
     const { io } = scripted([network(), network(), network()]);
     const outbox = new Outbox(io, { minDelayMs: 1000, maxDelayMs: 1000 });
