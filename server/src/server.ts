@@ -11,7 +11,6 @@
  * with UNAUTHENTICATED, the same way over both transports.
  */
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { NoSchemaIntrospectionCustomRule, specifiedRules } from 'graphql';
@@ -140,13 +139,20 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   keepalive.unref();
 
   const apollo = new ApolloServer<Context>({
+    // Signals belong to main.ts's graceful shutdown; Apollo would otherwise
+    // stop itself on SIGTERM (outside NODE_ENV=test) and re-raise the signal.
+    stopOnTerminationSignals: false,
     schema,
     introspection: options.introspection,
     validationRules,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, log, options.exposeErrorDetails, rejected),
+    // No ApolloServerPluginDrainHttpServer: the lifecycle (lifecycle/) drains
+    // HTTP itself (listener closed at the start of the shutdown, answers given,
+    // idle connections closed). That plugin's second `server.close()` would
+    // wait for a 'close' event the already-closed, idle server has emitted
+    // before: an idle instance then hung for the whole shutdown bound.
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
           return {
@@ -196,6 +202,9 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     port,
     async close() {
       await apollo.stop();
+      // Normally closed by the lifecycle already; this covers a stop that skipped it.
+      httpServer.closeAllConnections();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
 }
