@@ -7,13 +7,10 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../server/src/app.js';
-import { DEFAULT_LIMITS } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
 import { Collector, CHANGES, DOCUMENT_UPDATES } from '../collab/collabSupport.js';
-import { GraphQLTestClient } from '../support/client.js';
 import { addParagraph, addSection, createCast, type Cast } from '../support/factories.js';
-import { createTestDatabase, dropTestDatabase, startServer, type TestServer } from '../support/testServer.js';
+import { startServer, type TestServer } from '../support/testServer.js';
 import { waitFor } from '../support/waitFor.js';
 import { applyUpdate, Replica } from '../support/yjsClient.js';
 
@@ -75,40 +72,8 @@ class CapturedLog extends Writable {
 }
 
 /** A server like `startServer()`'s, with its log captured at debug level. */
-async function startLoggedServer(log: CapturedLog): Promise<TestServer> {
-  const databaseUrl = await createTestDatabase();
-  const bootstrapToken = `metrics-bootstrap-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-  const app: App = await startApp({
-    databaseUrl,
-    port: 0,
-    host: '127.0.0.1',
-    limits: DEFAULT_LIMITS,
-    log: createLogger('debug', log),
-    bootstrapToken,
-    introspection: true,
-    exposeErrorDetails: true,
-  });
-  const url = `http://127.0.0.1:${app.port}/graphql`;
-  const wsUrl = `ws://127.0.0.1:${app.port}/graphql`;
-  const clients: GraphQLTestClient[] = [];
-  return {
-    app,
-    url,
-    wsUrl,
-    databaseUrl,
-    bootstrapToken,
-    statements: 0,
-    client(token = bootstrapToken) {
-      const client = new GraphQLTestClient(url, wsUrl, token);
-      clients.push(client);
-      return client;
-    },
-    async stop({ dropDatabase = false } = {}) {
-      await Promise.all(clients.map((c) => c.close()));
-      await app.stop();
-      if (dropDatabase) await dropTestDatabase(databaseUrl);
-    },
-  };
+function startLoggedServer(log: CapturedLog): Promise<TestServer> {
+  return startServer({ app: { log: createLogger('debug', log) } });
 }
 
 const ACKED = 'draftroom_updates_acknowledged_total';

@@ -159,8 +159,8 @@ describe('a server configured for production (error details off, introspection o
     development = await startConfiguredServer({ exposeErrorDetails: true, introspection: true, corsOrigins: ['*'] });
   });
   afterAll(async () => {
-    await production?.stop();
-    await development?.stop();
+    await production?.stop({ dropDatabase: true });
+    await development?.stop({ dropDatabase: true });
   });
 
   describe('errors', () => {

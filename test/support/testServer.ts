@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { startApp, type App } from '../../server/src/app.js';
+import { startApp, type App, type AppOptions } from '../../server/src/app.js';
 import type { CompactionOptions } from '../../server/src/collab/compactor.js';
 import { DEFAULT_LIMITS, type Limits } from '../../server/src/config.js';
 import { createLogger } from '../../server/src/logger.js';
@@ -40,6 +40,12 @@ export interface StartServerOptions {
   editMaxMs?: number;
   /** Update-log compaction thresholds and how often it runs. */
   compaction?: Partial<CompactionOptions> & { intervalMs?: number };
+  /**
+   * What startServer otherwise fixes for development (error details and
+   * introspection on, no CORS, a silent log, the default shutdown bound):
+   * production-like servers and log-capturing tests set them here.
+   */
+  app?: Partial<Pick<AppOptions, 'introspection' | 'exposeErrorDetails' | 'corsOrigins' | 'log' | 'shutdownTimeoutMs'>>;
 }
 
 /** Creates an empty database on the test cluster and returns its URL. */
@@ -88,6 +94,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Tes
     onQuery: () => {
       statements += 1;
     },
+    ...options.app,
   });
   const url = `http://127.0.0.1:${app.port}/graphql`;
   const wsUrl = `ws://127.0.0.1:${app.port}/graphql`;
