@@ -82,6 +82,15 @@ export class DraftroomClient extends Emitter<ClientEvents> {
     return iterator;
   }
 
+  /**
+   * Reconnects now: ends the backoff wait of every session and iterator
+   * (e.g. when the application learns the network is back). Browsers do it
+   * by themselves on the window's 'online' event.
+   */
+  reconnectNow(): void {
+    this.transport.wakeAll();
+  }
+
   /** Closes every session and iterator, then the socket. */
   close(): void {
     for (const item of [...this.open]) void item.close();

@@ -32,6 +32,8 @@ export class ResilientSubscription<R, V> {
   private readonly backoff: Backoff;
   private readonly stopped = new AbortController();
   private unsubscribe: (() => void) | null = null;
+  private endWait: (() => void) | null = null;
+  private readonly unregisterWake: () => void;
   /** Attempts so far (1 after the first subscribe). */
   attempts = 0;
 
@@ -42,6 +44,7 @@ export class ResilientSubscription<R, V> {
     reconnect?: ReconnectOptions,
   ) {
     this.backoff = new Backoff(reconnect);
+    this.unregisterWake = transport.onWake(() => this.endWait?.());
     this.attempt();
   }
 
@@ -53,6 +56,7 @@ export class ResilientSubscription<R, V> {
   stop(): void {
     if (this.stopped.signal.aborted) return;
     this.stopped.abort();
+    this.unregisterWake();
     this.unsubscribe?.();
     this.unsubscribe = null;
   }
@@ -99,7 +103,14 @@ export class ResilientSubscription<R, V> {
 
   private async retry(error: DraftroomError): Promise<void> {
     this.handlers.onOffline?.(error);
-    await sleep(this.backoff.next(), this.stopped.signal);
+    // The wait ends early on stop() or on the transport's wakeAll().
+    const wait = new AbortController();
+    const end = () => wait.abort();
+    this.stopped.signal.addEventListener('abort', end, { once: true });
+    this.endWait = end;
+    await sleep(this.backoff.next(), wait.signal);
+    this.endWait = null;
+    this.stopped.signal.removeEventListener('abort', end);
     if (!this.unsubscribe) this.attempt();
   }
 }

@@ -61,6 +61,7 @@ export class DraftSession extends Emitter<SessionEvents> {
   private announced: { paragraphId: string | null; cursor: string | null } | null = null;
   private closed = false;
   private readonly onClose?: () => void;
+  private readonly unregisterWake: () => void;
   private readonly opened: { resolve(session: DraftSession): void; reject(error: DraftroomError): void };
   private readonly onLocalUpdate = (update: Uint8Array, origin: unknown) => {
     if (origin !== this) this.outbox.push(update);
@@ -97,6 +98,7 @@ export class DraftSession extends Emitter<SessionEvents> {
       { ...options.reconnect, maxBatchBytes: options.maxBatchBytes },
     );
     this.doc.on('update', this.onLocalUpdate);
+    this.unregisterWake = transport.onWake(() => this.outbox.wake());
 
     this.updates = new ResilientSubscription(
       transport,
@@ -192,6 +194,7 @@ export class DraftSession extends Emitter<SessionEvents> {
     if (this.closed) return;
     this.closed = true;
     this.doc.off('update', this.onLocalUpdate);
+    this.unregisterWake();
     this.updates.stop();
     this.presenceStream?.stop();
     this.presenceMap.clear();

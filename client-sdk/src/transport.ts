@@ -76,6 +76,7 @@ export class Transport {
   private readonly ws: Client;
   private readonly fetchImpl: typeof fetch;
   private readonly printed = new WeakMap<object, string>();
+  private readonly wakers = new Set<() => void>();
   private closed = false;
 
   constructor(readonly options: TransportOptions) {
@@ -86,6 +87,7 @@ export class Transport {
     const fetchImpl = options.fetch ?? globalThis.fetch;
     if (!fetchImpl) throw new TypeError('no fetch: pass options.fetch (this runtime has no global fetch)');
     this.fetchImpl = fetchImpl.bind(globalThis);
+    if (this.onOnline) globalThis.addEventListener('online', this.onOnline);
     let socket: { readyState: number } | null = null;
     let pongTimer: ReturnType<typeof setTimeout> | undefined;
     let connectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -231,10 +233,29 @@ export class Transport {
     };
   }
 
+  /**
+   * Registers what to call when waiting for the next attempt should end now
+   * (`wakeAll()`): the reconnecting subscriptions and outboxes. Returns the
+   * function that unregisters it.
+   */
+  onWake(wake: () => void): () => void {
+    this.wakers.add(wake);
+    return () => void this.wakers.delete(wake);
+  }
+
+  /** Ends every backoff wait: the next attempts start now (the network is back, says the caller). */
+  wakeAll(): void {
+    for (const wake of [...this.wakers]) wake();
+  }
+
   /** Closes the socket at once; every open operation fails with NETWORK_ERROR. */
   dropConnection(): void {
     this.ws.terminate();
   }
+
+  /** In a browser: the network came back (the 'online' event), so reconnect now rather than after the backoff. */
+  private readonly onOnline: (() => void) | null =
+    typeof window !== 'undefined' && typeof globalThis.addEventListener === 'function' ? () => this.wakeAll() : null;
 
   get isClosed(): boolean {
     return this.closed;
@@ -243,6 +264,7 @@ export class Transport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.onOnline) globalThis.removeEventListener?.('online', this.onOnline);
     // Terminate first, so an open socket goes at once; `dispose()` rejects
     // when a connection attempt under way fails, and nobody waits for it now.
     this.ws.terminate();

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addParagraph, addSection, createCast, type Cast } from '../../test/support/factories.js';
 import { startServer, type TestServer } from '../../test/support/testServer.js';
+import { TcpProxy } from '../../test/support/tcpProxy.js';
 import { waitFor } from '../../test/support/waitFor.js';
 
 let server: TestServer;
@@ -96,5 +97,33 @@ describe('the change iterator', () => {
     }
     expect(section.title).toBe('Recommended actions');
     expect(seen).toEqual(Array.from({ length: last - 1 }, (_, i) => i + 2));
+  });
+});
+
+describe('reconnectNow()', () => {
+  it('ends the backoff wait: a session whose next attempt is a minute away is synced again at once', async () => {
+    const proxy = await TcpProxy.start([server.app.port]);
+    const client = new DraftroomClient({
+      url: proxy.url(),
+      token: cast.coFacilitator.token!,
+      webSocketImpl: WebSocket,
+      reconnect: { minDelayMs: 60_000, maxDelayMs: 60_000 },
+    });
+    clients.push(client);
+    try {
+      const session = await client.openDeclaration(cast.declarationId);
+      proxy.cut();
+      await waitFor('the session to notice the cut', () => session.status === 'offline');
+      session.text(paragraphId).insert(0, '» ');
+      proxy.restore();
+      client.reconnectNow();
+      await waitFor('the session to be synced again', () => session.status === 'synced');
+      await session.flushed();
+      const { paragraph } = await clientFor(cast.observer.token).request(ParagraphDocument, { id: paragraphId });
+      expect(paragraph?.text.startsWith('» ')).toBe(true);
+    } finally {
+      client.close();
+      await proxy.close();
+    }
   });
 });
