@@ -83,6 +83,7 @@ export class Outbox {
   private readonly backoff: Backoff;
   private maxBatchBytes: number;
   private wakeUp = new AbortController();
+  private waiting = false;
   private closed = false;
   /** Highest seq acknowledged to this session's updates (0: none yet). */
   acked = 0;
@@ -117,9 +118,9 @@ export class Outbox {
     return new Promise((resolve, reject) => this.waiters.push({ target: this.queuedCount, resolve, reject }));
   }
 
-  /** The connection is back: end a retry's wait now. */
+  /** The connection is back: end a retry's wait now (no-op when not waiting). */
   wake(): void {
-    this.wakeUp.abort();
+    if (this.waiting) this.wakeUp.abort();
   }
 
   /** Stops sending; pending `flushed()` calls reject. */
@@ -197,7 +198,9 @@ export class Outbox {
   private async waitToRetry(error: DraftroomError): Promise<void> {
     this.io.onRetry?.(error);
     const retryAfter = typeof error.extensions.retryAfterMs === 'number' ? error.extensions.retryAfterMs : null;
+    this.waiting = true;
     await sleep(retryAfter ?? this.backoff.next(), this.wakeUp.signal);
+    this.waiting = false;
     if (this.wakeUp.signal.aborted && !this.closed) this.wakeUp = new AbortController();
   }
 

@@ -72,14 +72,20 @@ export interface Frame {
 
 /**
  * A `ws` WebSocket class that records every graphql-ws frame in `frames`
- * and counts connection attempts in `attempts` (pass it as `webSocketImpl`). What the SDK sent and was answered can then
+ * and counts connection attempts in `attempts` (with `log`: when each
+ * socket opened and closed) (pass it as `webSocketImpl`). What the SDK sent and was answered can then
  * be asserted without any hook into it.
  */
-export function recordingWebSocket(frames: Frame[], attempts = { count: 0 }) {
+export function recordingWebSocket(frames: Frame[], attempts: { count: number; log?: string[] } = { count: 0 }) {
+  const started = performance.now();
+  const note = (what: string) => attempts.log?.push(`${(performance.now() - started).toFixed(0)} ms ${what}`);
   return class RecordingWebSocket extends WebSocket {
     constructor(address: string | URL, protocols?: string | string[]) {
       super(address, protocols);
-      attempts.count += 1;
+      const n = ++attempts.count;
+      note(`socket ${n} opening`);
+      this.addEventListener('open', () => note(`socket ${n} open`));
+      this.addEventListener('close', (event) => note(`socket ${n} closed ${event.code}`));
       this.addEventListener('message', (event) => frames.push({ direction: 'received', message: JSON.parse(String(event.data)) }));
     }
 
@@ -101,6 +107,8 @@ export function recordingWebSocket(frames: Frame[], attempts = { count: 0 }) {
 export class Relay {
   /** Accept new connections but relay nothing on them (they stay silent for good). */
   swallowNew = false;
+  /** Connections swallowed so far. */
+  swallowed = 0;
   private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   private readonly silenced: { client: net.Socket; upstream: net.Socket }[] = [];
   private constructor(
@@ -118,6 +126,7 @@ export class Relay {
     const relay = new Relay(server, upstreamPort);
     server.on('connection', (client) => {
       if (relay.swallowNew) {
+        relay.swallowed += 1;
         client.on('error', () => {});
         client.pause();
         relay.silenced.push({ client, upstream: client });

@@ -66,12 +66,17 @@ describe('a connection that goes silent', () => {
   });
 
   it('abandons a connection attempt that is never answered, and gets through once the network is back', async () => {
-    const attempts = { count: 0 };
+    // The sockets' lives, for the failure message: what happened when.
+    const attempts = { count: 0, log: [] as string[] };
     const patient = sdkClient(relay.url('/graphql'), cast.coFacilitator2.token!, {
       keepAliveMs: 300,
       pongTimeoutMs: 300,
+      connectTimeoutMs: 1_000, // default 10 s; short here so the test does not wait it out
       webSocketImpl: recordingWebSocket([], attempts),
     });
+    const started = performance.now();
+    const note = (what: string) => attempts.log.push(`${(performance.now() - started).toFixed(0)} ms ${what}`);
+    patient.on('connection', (state) => note(`client ${state}`));
     try {
       const session = await patient.openDeclaration(cast.declarationId);
       const before = attempts.count;
@@ -79,11 +84,14 @@ describe('a connection that goes silent', () => {
       relay.blackHole();
       session.text(paragraphId).insert(0, '[silent] ');
       await waitFor('the session to go offline', () => session.status === 'offline');
-      await waitFor('a reconnection attempt to be swallowed', () => attempts.count > before);
+      // Swallowed by the relay, not merely begun: the TCP connection reaches the relay a moment after the socket is made.
+      await waitFor('a reconnection attempt to be swallowed', () => relay.swallowed > 0 && attempts.count > before);
       const swallowed = attempts.count;
       relay.swallowNew = false; // the network is back, for new connections
       // A client that waits for the swallowed handshake forever never tries again.
-      await waitFor(`another connection attempt after the swallowed one (attempts: ${attempts.count})`, () => attempts.count > swallowed, { timeoutMs: 15_000 });
+      await waitFor('another connection attempt after the swallowed one', () => attempts.count > swallowed, { timeoutMs: 15_000 }).catch((error: Error) => {
+        throw new Error(`${error.message}; sockets: ${attempts.log.join(', ')}`);
+      });
       await waitFor('the session to be synced again', () => session.status === 'synced');
       await session.flushed();
       expect((await serverText(direct, cast.declarationId, paragraphId)).doc.startsWith('[silent] ')).toBe(true);
