@@ -266,7 +266,10 @@ describe('two server instances on one database', () => {
     const expected = ['SECTION_ADDED', 'PARAGRAPH_ADDED', 'PARAGRAPH_ADDED', 'PARAGRAPH_MOVED', 'PARAGRAPH_OBJECTIVES_CHANGED', 'COMMENT_ADDED', 'COMMENT_RESOLVED'];
 
     const last = (await changeLog(cast.observer, d)).at(-1)!.seq;
-    const received = await feed.until((items) => items.length > 0 && items.at(-1)!.seq >= last, `B's feed to reach seq ${last}`);
+    // A PARAGRAPH_EDITED owed by the tests before may still land after `last`: it is the next test's business.
+    const received = (await feed.until((items) => items.length > 0 && items.at(-1)!.seq >= last, `B's feed to reach seq ${last}`)).filter(
+      (e) => e.seq <= last,
+    );
     const log = (await changeLog(cast.observer, d)).filter((e) => e.seq > before && e.seq <= last);
     expect(received.map((e) => e.seq)).toEqual(range(before + 1, last));
     expect(received).toEqual(log.map((e) => ({ seq: e.seq, kind: e.kind, paragraphId: e.paragraphId, text: e.text })));
