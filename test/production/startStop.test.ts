@@ -8,11 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startApp, type App } from '../../server/src/app.js';
-import { DEFAULT_LIMITS } from '../../server/src/config.js';
-import { createLogger } from '../../server/src/logger.js';
-import { GraphQLTestClient } from '../support/client.js';
-import { createTestDatabase, dropTestDatabase } from '../support/testServer.js';
+import { createTestDatabase, dropTestDatabase, startServer } from '../support/testServer.js';
 import { waitFor } from '../support/waitFor.js';
 
 const databases: string[] = [];
@@ -26,36 +22,17 @@ async function emptyDatabase(): Promise<string> {
   return url;
 }
 
-function start(databaseUrl: string, bootstrapToken: string, shutdownTimeoutMs = 10_000): Promise<App> {
-  return startApp({
-    databaseUrl,
-    port: 0,
-    host: '127.0.0.1',
-    limits: DEFAULT_LIMITS,
-    log: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
-    bootstrapToken,
-    introspection: true,
-    exposeErrorDetails: true,
-    shutdownTimeoutMs,
-  });
-}
-
 describe('instances starting together on an empty database', () => {
   it('all start: migrations run once, one at a time, and every instance serves the same secretariat', async () => {
     const databaseUrl = await emptyDatabase();
     const token = `together-${randomBytes(12).toString('hex')}`;
-    const apps = await Promise.all([start(databaseUrl, token), start(databaseUrl, token), start(databaseUrl, token)]);
+    const servers = await Promise.all([1, 2, 3].map(() => startServer({ databaseUrl, bootstrapToken: token })));
     try {
-      const viewers = await Promise.all(
-        apps.map((app) => {
-          const url = `http://127.0.0.1:${app.port}/graphql`;
-          return new GraphQLTestClient(url, url.replace(/^http/, 'ws'), token).ok('{ viewer { id role } }');
-        }),
-      );
+      const viewers = await Promise.all(servers.map((server) => server.client().ok('{ viewer { id role } }')));
       expect(viewers.map((v) => v.viewer.role)).toEqual(['SECRETARIAT', 'SECRETARIAT', 'SECRETARIAT']);
       expect(new Set(viewers.map((v) => v.viewer.id)).size).toBe(1);
     } finally {
-      await Promise.all(apps.map((app) => app.stop()));
+      await Promise.all(servers.map((server) => server.stop()));
     }
   });
 });
