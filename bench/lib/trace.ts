@@ -1,6 +1,7 @@
 /**
- * Real editing traces (josephg/editing-traces, CC BY 4.0) kept in
- * `../shared/data/editing-traces/`: `{ endContent, txns: [{ patches: [[pos, del, ins]] }] }`.
+ * Real editing traces (josephg/editing-traces, CC BY 4.0) kept in the
+ * repository's `data/editing-traces/` (its README has the licence):
+ * `{ endContent, txns: [{ patches: [[pos, del, ins]] }] }`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,8 +16,9 @@ export interface EditingTrace {
   txns: { patches: Patch[] }[];
 }
 
+/** The trace the replay and cold-load scenarios use unless given another (--trace, BENCH_TRACE). */
 export function defaultTracePath(repoRoot: string): string {
-  return path.resolve(repoRoot, '..', 'shared', 'data', 'editing-traces', 'automerge-paper.json.gz');
+  return path.join(repoRoot, 'data', 'editing-traces', 'automerge-paper.json.gz');
 }
 
 export function loadTrace(file: string): EditingTrace {

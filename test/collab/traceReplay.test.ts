@@ -19,7 +19,7 @@ import { startServer, type TestServer } from '../support/testServer.js';
 import { Replica, sendUpdate, serverDocument } from './collabSupport.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const TRACE_FILE = path.resolve(ROOT, '../shared/data/editing-traces/automerge-paper.json.gz');
+const TRACE_FILE = path.join(ROOT, 'data/editing-traces/automerge-paper.json.gz');
 const PATCHES_PER_UPDATE = 300;
 /** The final text is 104,852 characters: above the default limit of 100,000. */
 const LIMITS = { paragraphChars: 200_000 };

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, it, expect } from 'vitest';
 import * as Y from 'yjs';
 import { inspectUpdate, type InspectionSuccess } from './updateInspection.js';
 import { mulberry32 } from '../../../test/support/random.js';
 
-const TRACE = '/work/shared/data/editing-traces/automerge-paper.json.gz';
+/** The repository's copy of the trace (data/editing-traces/), found from this file's place in it. */
+const TRACE = path.resolve(import.meta.dirname, '../../../data/editing-traces/automerge-paper.json.gz');
 
 function newDoc(clientID: number): Y.Doc {
   const doc = new Y.Doc();
