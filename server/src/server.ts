@@ -37,6 +37,7 @@ import { admitHttpRequest } from './limits/httpGuard.js';
 import { RateLimits } from './limits/rateLimits.js';
 import { SocketGuard } from './limits/socketGuard.js';
 import type { Services } from './services.js';
+import { mountWebRoutes } from './web/staticRoutes.js';
 
 export interface HttpServerOptions {
   port: number;
@@ -172,6 +173,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   });
   mountExportRoutes(app, services);
   mountOperationalRoutes(app, services);
+  mountWebRoutes(app); // the drafting room's page at / and /declarations/:id (web/dist)
   app.use(
     '/graphql',
     express.json({ limit: limits.bodyBytes }),
