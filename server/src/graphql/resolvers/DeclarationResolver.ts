@@ -85,7 +85,14 @@ export class DeclarationResolver {
     return found ? ParagraphType.from(found) : null;
   }
 
-  @FieldResolver(() => [ParticipantType], { description: 'Visible to SECRETARIAT and CO_FACILITATOR; others get FORBIDDEN.' })
+  // Nullable, as the contract declares it: a refusal then nulls this field
+  // alone. Non-null, the null would bubble up to the declaration and take its
+  // title and text away from an observer who also asked for participants.
+  @FieldResolver(() => [ParticipantType], {
+    nullable: true,
+    description:
+      "Everyone invited to this declaration, oldest first, revoked participants included (with revokedAt). Readable by SECRETARIAT and CO_FACILITATOR only; for any other role this field is null, with one FORBIDDEN error whose path ends in 'participants', and the rest of the declaration is answered.",
+  })
   async participants(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<ParticipantType[]> {
     authorize(requireViewer(ctx.viewer), 'participants.read', d.id);
     const rows = await ctx.em.find(Participant, { declaration: d.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
