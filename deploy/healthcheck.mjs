@@ -5,7 +5,7 @@
  * and exits 0 on a 2xx answer, 1 on anything else or no answer within 3 s.
  *
  * A script rather than curl or wget: the runtime image has Node and nothing
- * else to count on, and Node 20 has fetch. It prints why it failed, which is
+ * else to count on, and Node (24 in the image) has fetch. It prints why it failed, which is
  * what `docker inspect` shows under State.Health.
  */
 const path = process.argv[2] ?? '/healthz';

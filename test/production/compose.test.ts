@@ -23,6 +23,7 @@ import {
   nginxSeconds,
   parseDockerfile,
   parseNginx,
+  stageImages,
   type DockerStage,
 } from './deployFiles.js';
 
@@ -236,6 +237,8 @@ function dockerfileProblems(files: DeployFiles): string[] {
   });
   if (!copiesBuild) problems.push(`the final stage does not copy ${outdir} from the ${compiler?.name} stage`);
 
+  problems.push(...nodeVersionProblems(files.dockerfile, run));
+
   // What COPY takes from the context exists, and .dockerignore lets it through.
   for (const stage of stages) {
     for (const instruction of stage.instructions.filter((i) => i.keyword === 'COPY')) {
@@ -252,6 +255,27 @@ function dockerfileProblems(files: DeployFiles): string[] {
   // Nor does the context carry what must not be in an image: tokens under .data, installed modules, history.
   for (const kept of ['.data/bootstrap-token', 'node_modules/yjs/package.json', 'server/node_modules/x', '.git/HEAD', '.env']) {
     if (!dockerIgnored(files.dockerignore, kept)) problems.push(`.dockerignore lets ${kept} into the build context`);
+  }
+  return problems;
+}
+
+/**
+ * The image runs a Node that CI tests: every stage on the same official node
+ * image (so the platform packages npm picks match), of a major version the
+ * root package.json's engines lists (the versions .ci/run runs the suite on),
+ * and esbuild compiles for that same version (`--target=nodeN` in `esbuildRun`).
+ */
+function nodeVersionProblems(dockerfile: string, esbuildRun: string): string[] {
+  const problems: string[] = [];
+  const images = [...new Set(stageImages(dockerfile))];
+  if (images.length !== 1) problems.push(`the stages are built on ${images.join(', ') || 'nothing'}; expected one node image for all`);
+  const engines = JSON.parse(read('package.json')).engines.node as string;
+  const tested = [...engines.matchAll(/\^(\d+)\./g)].map((m) => Number(m[1]));
+  for (const image of images) {
+    const major = Number(/^node:(\d+)(?:[.-]|$)/.exec(image)?.[1]);
+    if (!tested.includes(major)) problems.push(`a stage is built on ${image}: not a node image of a version engines lists (${engines})`);
+    const target = /--target=node(\d+)/.exec(esbuildRun)?.[1];
+    if (Number(target) !== major) problems.push(`esbuild compiles for node${target ?? '?'}, the image runs ${image}`);
   }
   return problems;
 }
@@ -331,6 +355,9 @@ const BREAKAGES: Breakage[] = [
   { what: '.dockerignore lets the tokens under .data in', file: 'dockerignore', from: '\n.data\n', to: '\n', caught: /lets .data\/bootstrap-token/ },
   { what: '.dockerignore lets node_modules in', file: 'dockerignore', from: '**/node_modules\n', to: '', caught: /lets node_modules\/yjs/ },
   { what: 'the image does not run in production mode', file: 'dockerfile', from: 'ENV NODE_ENV=production', to: 'ENV NODE_ENV=development', caught: /NODE_ENV=development/ },
+  { what: 'the image runs a Node that CI does not test', file: 'dockerfile', from: 'ARG NODE_IMAGE=node:24-alpine', to: 'ARG NODE_IMAGE=node:22-alpine', caught: /built on node:22-alpine: not a node image of a version engines lists/ },
+  { what: 'the runtime stage is on another base than the build', file: 'dockerfile', from: 'FROM ${NODE_IMAGE} AS runtime', to: 'FROM node:20-alpine AS runtime', caught: /built on node:24-alpine, node:20-alpine; expected one node image/ },
+  { what: 'esbuild compiles for another Node than the image runs', file: 'dockerfile', from: '--target=node24', to: '--target=node20', caught: /esbuild compiles for node20, the image runs node:24-alpine/ },
 ];
 
 function broken({ file, from, to }: Breakage): DeployFiles {

@@ -7,7 +7,7 @@
  *   - `parseNginx`: nginx.conf as a tree of directives (`name args;` or
  *     `name args { ... }`), comments dropped, quotes removed;
  *   - `parseDockerfile`: instructions (continuation lines joined) grouped into
- *     stages at each FROM;
+ *     stages at each FROM; `dockerArgDefaults`: the ARGs before the first FROM;
  *   - `dockerIgnored`: whether .dockerignore keeps a path out of the build
  *     context (Docker's rules: the last matching pattern wins, `!` re-includes,
  *     a pattern that matches a folder matches what is in it).
@@ -132,6 +132,30 @@ export function parseDockerfile(text: string): DockerStage[] {
     }
   }
   return stages;
+}
+
+/** The defaults of the ARGs declared before the first FROM (those FROM lines may use), by name. */
+export function dockerArgDefaults(text: string): Record<string, string> {
+  const defaults: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    if (/^\s*FROM\s/i.test(line)) break;
+    const match = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)=(\S+)\s*$/i.exec(line);
+    if (match) defaults[match[1]!] = match[2]!;
+  }
+  return defaults;
+}
+
+/** The image each stage is built on: `${ARG}` replaced by its default, a stage's name by that stage's image. */
+export function stageImages(text: string): string[] {
+  const args = dockerArgDefaults(text);
+  const stages = parseDockerfile(text);
+  const images: string[] = [];
+  stages.forEach((stage, i) => {
+    const from = stage.from.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_m, name: string) => args[name] ?? '');
+    const earlier = stages.slice(0, i).findIndex((s) => s.name === from);
+    images.push(earlier >= 0 ? images[earlier]! : from);
+  });
+  return images;
 }
 
 /** `--flag=value` options at the start of an instruction, and what follows them. */
