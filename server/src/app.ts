@@ -15,7 +15,7 @@ import { Compactor, DEFAULT_COMPACTION, type CompactionOptions } from './collab/
 import { DocumentHub } from './collab/documentHub.js';
 import { EditCoalescer } from './collab/editCoalescer.js';
 import { NewsListener, NOTIFY_CHANNEL, presenceNews } from './collab/instanceNews.js';
-import { PresenceHub, type PresenceItem } from './collab/presence.js';
+import { PresenceHub, presenceFromJson, presenceToJson, type PresenceItem } from './collab/presence.js';
 import { UpdateCommitter } from './collab/updateCommitter.js';
 import type { Limits } from './config.js';
 import { openDatabase } from './db/orm.js';
@@ -161,7 +161,7 @@ function catchUpUntilDone(task: () => Promise<void>, stopped: () => boolean, log
 }
 
 function broadcastPresence(orm: MikroORM, instanceId: string, item: PresenceItem, log: Logger): void {
-  const json = JSON.stringify({ ...item, cursor: item.cursor ? Buffer.from(item.cursor).toString('base64') : null, instance: instanceId });
+  const json = presenceToJson(item, { instance: instanceId });
   orm.em
     .fork()
     .execute('select pg_notify(?, ?)', [NOTIFY_CHANNEL, presenceNews(json)])
@@ -170,9 +170,9 @@ function broadcastPresence(orm: MikroORM, instanceId: string, item: PresenceItem
 
 function receivePresence(presence: PresenceHub, instanceId: string, json: string): void {
   try {
-    const raw = JSON.parse(json) as Omit<PresenceItem, 'cursor'> & { cursor: string | null; instance: string };
-    if (raw.instance === instanceId) return;
-    presence.remote({ ...raw, cursor: raw.cursor ? new Uint8Array(Buffer.from(raw.cursor, 'base64')) : null });
+    const { instance, ...item } = presenceFromJson(json);
+    if (instance === instanceId) return;
+    presence.remote(item);
   } catch {
     /* not ours */
   }

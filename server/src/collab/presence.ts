@@ -2,14 +2,19 @@
  * Presence: who is in which paragraph, with an opaque cursor. Ephemeral:
  * kept in memory, never stored, shared between instances over NOTIFY.
  *
- * A participant is present on a declaration while at least one of their
- * connections has announced itself there (`updatePresence` over WebSocket,
- * or a `presence` / `documentUpdates` subscription). Arriving by a
- * subscription, they are announced with no paragraph, and listed to later
- * subscribers like anyone present. When the last such connection closes,
- * subscribers get `left: true`. An announcement made over
- * HTTP has no connection to watch: it lapses after `httpTtlMs` unless
- * renewed.
+ * Kept per connection (a WebSocket: a browser tab, an editor), not per
+ * participant: two tabs of one delegate are two cursors, as editors' remote
+ * selections expect. Every event names its connection (`connection`);
+ * `connectionClosed` says that connection went, and `left` that it was the
+ * participant's last one here.
+ *
+ * A connection is present on a declaration once it has announced itself
+ * there (`updatePresence` over WebSocket, or a `presence` /
+ * `documentUpdates` subscription). Arriving by a subscription, it is
+ * announced with no paragraph, and listed to later subscribers like anyone
+ * present. An announcement made over HTTP has no connection to watch: it
+ * counts as one pseudo-connection per participant (`http:<participantId>`)
+ * and lapses after `httpTtlMs` unless renewed.
  */
 import { EventEmitter } from 'node:events';
 
@@ -23,21 +28,39 @@ export interface PresenceParticipant {
 export interface PresenceItem {
   declarationId: string;
   participant: PresenceParticipant;
+  /** The connection the item is about (see ConnectionKey). */
+  connection: ConnectionKey;
   paragraphId: string | null;
+  /** The caret: an encoded Y.RelativePosition, opaque to the server. */
   cursor: Uint8Array | null;
+  /** The other end of a selection (null: no selection), opaque likewise. */
+  selectionAnchor: Uint8Array | null;
+  /** This connection closed (or lapsed, over HTTP). */
+  connectionClosed: boolean;
+  /** ... and it was the participant's last connection on this instance. */
   left: boolean;
 }
 
-/** A connection's identity; HTTP announcements use a key per participant. */
+/** A connection's identity; HTTP announcements use `http:<participantId>`. */
 export type ConnectionKey = string;
+
+const HTTP_PREFIX = 'http:';
+
+/** The connection id clients see: null for the pseudo-connection of HTTP announcements. */
+export function publicConnectionId(connection: ConnectionKey): string | null {
+  return connection.startsWith(HTTP_PREFIX) ? null : connection;
+}
 
 /** How long a closed connection is remembered (far longer than setting up a subscription takes). */
 const CLOSED_MEMORY_MS = 10 * 60_000;
 
+const stateKey = (declarationId: string, connection: ConnectionKey) => `${declarationId}:${connection}`;
+
 export class PresenceHub {
   private readonly emitter = new EventEmitter();
-  /** declarationId → participantId → connections holding them present. */
+  /** declarationId → participantId → this instance's connections holding them present. */
   private readonly connections = new Map<string, Map<string, Set<ConnectionKey>>>();
+  /** The last state of every connection present (this instance's and the others'), by declaration and connection. */
   private readonly lastState = new Map<string, PresenceItem>();
   private readonly httpTimers = new Map<string, NodeJS.Timeout>();
   private readonly known = new Map<string, PresenceParticipant>();
@@ -45,7 +68,7 @@ export class PresenceHub {
    * Connections closed in the last `CLOSED_MEMORY_MS`, oldest first. A
    * subscription or mutation still being set up when its socket closed
    * announces itself after `connectionClosed`: it must not join (nothing
-   * would ever make its participant leave).
+   * would ever make it leave).
    */
   private readonly closed = new Map<ConnectionKey, number>();
 
@@ -58,15 +81,15 @@ export class PresenceHub {
   }
 
   /**
-   * A connection of `participant` is on `declarationId` (without moving its
-   * cursor). A participant not yet present arrives: subscribers are told
-   * (nowhere in particular), and later subscribers find them in `snapshot`.
+   * `connection` of `participant` is on `declarationId` (without moving its
+   * cursor). A connection not yet present arrives: subscribers are told
+   * (nowhere in particular), and later subscribers find it in `snapshot`.
    */
   join(declarationId: string, participant: PresenceParticipant, connection: ConnectionKey, announce = true): void {
     if (this.closed.has(connection)) return;
     this.known.set(participant.id, participant);
-    if (announce && !this.lastState.has(`${declarationId}:${participant.id}`)) {
-      this.emit({ declarationId, participant, paragraphId: null, cursor: null, left: false });
+    if (announce && !this.lastState.has(stateKey(declarationId, connection))) {
+      this.emit({ declarationId, participant, connection, paragraphId: null, cursor: null, selectionAnchor: null, connectionClosed: false, left: false });
     }
     const participants = this.connections.get(declarationId) ?? new Map<string, Set<ConnectionKey>>();
     const set = participants.get(participant.id) ?? new Set<ConnectionKey>();
@@ -75,23 +98,22 @@ export class PresenceHub {
     this.connections.set(declarationId, participants);
   }
 
-  /** `updatePresence`: moves the participant's cursor and tells everyone. */
-  update(item: Omit<PresenceItem, 'left'>, connection: ConnectionKey | null): void {
+  /** `updatePresence`: moves the connection's cursor and tells everyone. */
+  update(item: Omit<PresenceItem, 'left' | 'connection' | 'connectionClosed'>, connection: ConnectionKey | null): void {
     if (connection && this.closed.has(connection)) return;
-    if (connection) {
-      this.join(item.declarationId, item.participant, connection, false);
-    } else {
-      const key = `http:${item.participant.id}`;
-      this.join(item.declarationId, item.participant, key, false);
-      clearTimeout(this.httpTimers.get(`${item.declarationId}:${key}`));
+    const key = connection ?? `${HTTP_PREFIX}${item.participant.id}`;
+    this.join(item.declarationId, item.participant, key, false);
+    if (!connection) {
+      const timerKey = stateKey(item.declarationId, key);
+      clearTimeout(this.httpTimers.get(timerKey));
       const timer = setTimeout(() => this.leave(item.declarationId, item.participant.id, key), this.httpTtlMs);
       timer.unref();
-      this.httpTimers.set(`${item.declarationId}:${key}`, timer);
+      this.httpTimers.set(timerKey, timer);
     }
-    this.emit({ ...item, left: false });
+    this.emit({ ...item, connection: key, connectionClosed: false, left: false });
   }
 
-  /** A connection closed: every declaration it was on may see its participant leave. */
+  /** A connection closed: it leaves every declaration it was on. */
   connectionClosed(connection: ConnectionKey): void {
     const now = Date.now();
     for (const [key, at] of this.closed) {
@@ -108,16 +130,15 @@ export class PresenceHub {
 
   /** Items from another instance: told to this instance's subscribers, and kept for its later ones (`snapshot`). */
   remote(item: PresenceItem): void {
-    const key = `${item.declarationId}:${item.participant.id}`;
-    const hereToo = this.connections.get(item.declarationId)?.has(item.participant.id) ?? false;
-    if (!item.left) this.lastState.set(key, item);
-    else if (!hereToo) this.lastState.delete(key);
+    const key = stateKey(item.declarationId, item.connection);
+    if (item.connectionClosed || item.left) this.lastState.delete(key);
+    else this.lastState.set(key, item);
     this.emitter.emit(item.declarationId, item);
   }
 
-  /** The current presence of everyone on the declaration (for a new subscriber). */
+  /** The current presence of every connection on the declaration (for a new subscriber). */
   snapshot(declarationId: string): PresenceItem[] {
-    return [...this.lastState.values()].filter((i) => i.declarationId === declarationId && !i.left);
+    return [...this.lastState.values()].filter((i) => i.declarationId === declarationId);
   }
 
   listen(declarationId: string, listener: (item: PresenceItem) => void): () => void {
@@ -129,18 +150,43 @@ export class PresenceHub {
     const participants = this.connections.get(declarationId);
     const set = participants?.get(participantId);
     if (!participants || !set || !set.delete(connection)) return;
-    if (set.size > 0) return;
-    participants.delete(participantId);
+    const left = set.size === 0;
+    if (left) participants.delete(participantId);
     if (participants.size === 0) this.connections.delete(declarationId);
     const participant = this.known.get(participantId) ?? { id: participantId, name: '', role: 'OBSERVER', delegation: null };
-    this.emit({ declarationId, participant, paragraphId: null, cursor: null, left: true });
+    this.emit({ declarationId, participant, connection, paragraphId: null, cursor: null, selectionAnchor: null, connectionClosed: true, left });
+    if (!left) {
+      // A client that reads presence per participant (no connection ids) just
+      // saw them "nowhere": tell it again where their remaining connection is.
+      const remaining = [...set].map((c) => this.lastState.get(stateKey(declarationId, c))).filter((i) => i !== undefined);
+      const latest = remaining.at(-1);
+      if (latest) this.emit(latest);
+    }
   }
 
   private emit(item: PresenceItem): void {
-    const key = `${item.declarationId}:${item.participant.id}`;
-    if (item.left) this.lastState.delete(key);
-    else this.lastState.set(key, item);
+    const key = stateKey(item.declarationId, item.connection);
+    if (item.connectionClosed) this.lastState.delete(key);
+    else {
+      // Re-inserted so that the map's order is the order of the last moves.
+      this.lastState.delete(key);
+      this.lastState.set(key, item);
+    }
     this.emitter.emit(item.declarationId, item);
     this.broadcast(item);
   }
+}
+
+/** An item as JSON for the other instances (NOTIFY): its byte fields in base64. */
+export function presenceToJson(item: PresenceItem, extra: Record<string, unknown>): string {
+  const base64 = (bytes: Uint8Array | null) => (bytes ? Buffer.from(bytes).toString('base64') : null);
+  return JSON.stringify({ ...item, cursor: base64(item.cursor), selectionAnchor: base64(item.selectionAnchor), ...extra });
+}
+
+/** The item `presenceToJson` wrote, with its extra fields. Throws on what is not one. */
+export function presenceFromJson(json: string): PresenceItem & Record<string, unknown> {
+  const raw = JSON.parse(json) as Record<string, unknown>;
+  const bytes = (value: unknown) => (typeof value === 'string' ? new Uint8Array(Buffer.from(value, 'base64')) : null);
+  if (typeof raw.declarationId !== 'string' || typeof raw.connection !== 'string') throw new Error('not a presence item');
+  return { ...(raw as unknown as PresenceItem), cursor: bytes(raw.cursor), selectionAnchor: bytes(raw.selectionAnchor), connectionClosed: raw.connectionClosed === true, left: raw.left === true };
 }

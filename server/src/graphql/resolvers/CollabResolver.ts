@@ -20,7 +20,7 @@ import { optionalText } from '../../drafting/validation.js';
 import { badInput, notFound } from '../../errors.js';
 import { Follower } from '../../feed/sequenceWindow.js';
 import { mapAsync, PushIterator, startWith } from '../../feed/pushIterator.js';
-import type { PresenceItem } from '../../collab/presence.js';
+import { publicConnectionId, type PresenceItem } from '../../collab/presence.js';
 import type { Context } from '../context.js';
 import { sharedEvent } from '../sharedExecution.js';
 import { Base64Scalar } from '../scalars.js';
@@ -45,12 +45,17 @@ function documentUpdate(declarationId: string, stored: StoredUpdate, sync: boole
   return Object.assign(new DocumentUpdateType(), { declarationId, seq: stored.seq, update: stored.update, origin: stored.origin, sync });
 }
 
-function presenceEvent(item: PresenceItem): PresenceEventType {
+/** A presence item as one subscriber sees it (`ownConnection`: about the connection it subscribed on). */
+function presenceEvent(item: PresenceItem, subscriberConnection: string | null): PresenceEventType {
   return Object.assign(new PresenceEventType(), {
     participant: ParticipantType.from(item.participant as never),
     paragraphId: item.paragraphId,
     cursor: item.cursor,
+    selectionAnchor: item.selectionAnchor,
     left: item.left,
+    connectionId: publicConnectionId(item.connection),
+    connectionClosed: item.connectionClosed,
+    ownConnection: subscriberConnection !== null && item.connection === subscriberConnection,
   });
 }
 
@@ -143,6 +148,11 @@ export class CollabResolver {
     @Arg('declarationId', () => ID) declarationId: string,
     @Arg('paragraphId', () => ID, { nullable: true }) paragraphId: string | null,
     @Arg('cursor', () => Base64Scalar, { nullable: true }) cursor: Uint8Array | null,
+    @Arg('selectionAnchor', () => Base64Scalar, {
+      nullable: true,
+      description: 'The other end of a selection whose caret is `cursor` (an encoded Y.RelativePosition); absent: no selection.',
+    })
+    selectionAnchor: Uint8Array | null,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     const viewer = requireViewer(ctx.viewer);
@@ -151,22 +161,23 @@ export class CollabResolver {
     if (paragraphId && (await declarationOf(ctx.em, 'paragraph', paragraphId).catch(() => null)) !== declarationId) {
       throw badInput(`paragraphId ${JSON.stringify(paragraphId)} is not a paragraph of this declaration`, { field: 'paragraphId' });
     }
-    if (cursor && cursor.length > MAX_CURSOR_BYTES) {
-      throw badInput(`cursor must be at most ${MAX_CURSOR_BYTES} bytes`, { field: 'cursor' });
+    for (const [field, bytes] of [['cursor', cursor], ['selectionAnchor', selectionAnchor]] as const) {
+      if (bytes && bytes.length > MAX_CURSOR_BYTES) throw badInput(`${field} must be at most ${MAX_CURSOR_BYTES} bytes`, { field });
     }
-    ctx.services.presence.update({ declarationId, participant: viewer, paragraphId, cursor }, ctx.connectionId);
+    ctx.services.presence.update({ declarationId, participant: viewer, paragraphId, cursor, selectionAnchor: selectionAnchor ?? null }, ctx.connectionId);
     return true;
   }
 
   @Subscription(() => PresenceEventType, {
-    description: 'Who is where: first everyone present now, then every move, and left=true when someone goes.',
+    description: 'Who is where, per connection: first every connection present now, then every move, connectionClosed=true when a connection goes, left=true when it was the participant\'s last.',
     subscribe: async ({ args, context }) => {
       const { ctx, declarationId, viewer } = await subscriberOf(context, args);
       const { presence } = ctx.services;
       let unlisten = () => {};
       const iterator = new PushIterator<PresenceEventType>(() => unlisten());
-      unlisten = presence.listen(declarationId, (item) => iterator.push(presenceEvent(item)));
-      for (const item of presence.snapshot(declarationId)) iterator.push(presenceEvent(item));
+      const own = ctx.connectionId;
+      unlisten = presence.listen(declarationId, (item) => iterator.push(presenceEvent(item, own)));
+      for (const item of presence.snapshot(declarationId)) iterator.push(presenceEvent(item, own));
       if (ctx.connectionId) presence.join(declarationId, viewer, ctx.connectionId);
       return iterator;
     },

@@ -49,6 +49,25 @@ export class PresenceEventType {
   @Field(() => Base64Scalar, { nullable: true, description: 'An encoded Y.RelativePosition, opaque to the server.' })
   cursor!: Uint8Array | null;
 
+  @Field(() => Base64Scalar, {
+    nullable: true,
+    description: 'The other end of the selection whose caret is `cursor` (an encoded Y.RelativePosition, opaque to the server); null: no selection.',
+  })
+  selectionAnchor!: Uint8Array | null;
+
   @Field(() => Boolean, { description: "The participant's last connection closed." })
   left!: boolean;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Which of the participant\'s connections this is about (one per WebSocket: two browser tabs are two connections, each with its own cursor). Opaque, stable while the connection lasts. Null for an announcement made over HTTP.',
+  })
+  connectionId!: string | null;
+
+  @Field(() => Boolean, { description: 'This connection closed (true also when `left` is).' })
+  connectionClosed!: boolean;
+
+  @Field(() => Boolean, { description: "The event is about the subscriber's own connection (the WebSocket this subscription runs on)." })
+  ownConnection!: boolean;
 }
