@@ -82,7 +82,14 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
 
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.bodyBytes });
   services.lifecycle.attach(httpServer, wsServer);
-  const rejected = (code: string) => services.metrics.reject(code);
+  const formatting = {
+    log,
+    exposeDetails: options.exposeErrorDetails,
+    // "Did you mean ...?" names parts of the schema: only where the schema is
+    // public (introspection on) and errors are detailed (not production).
+    schemaHints: options.introspection && options.exposeErrorDetails,
+    onRejected: (code: string) => services.metrics.reject(code),
+  };
   const wsCleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
@@ -110,10 +117,10 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
       },
       context: (ctx) =>
         createContext(services, ctx.extra.viewer ?? null, randomUUID(), ctx.extra.connectionId ?? null, rates.caller(guard.keyOf(ctx.extra))),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails, rejected)),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e, formatting)),
       onNext(_ctx, _id, _payload, _args, result) {
         if (!result.errors) return;
-        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, log, options.exposeErrorDetails, rejected)) };
+        return { ...result, errors: result.errors.map((e) => formatError(e.toJSON(), e, formatting)) };
       },
     },
     wsServer,
@@ -147,7 +154,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     introspection: options.introspection,
     validationRules,
     includeStacktraceInErrorResponses: false,
-    formatError: (formatted, error) => formatError(formatted, error, log, options.exposeErrorDetails, rejected),
+    formatError: (formatted, error) => formatError(formatted, error, formatting),
     // No ApolloServerPluginDrainHttpServer: the lifecycle (lifecycle/) drains
     // HTTP itself (listener closed at the start of the shutdown, answers given,
     // idle connections closed). That plugin's second `server.close()` would

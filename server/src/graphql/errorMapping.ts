@@ -8,6 +8,13 @@
  * bug, whose details go to the log, not to the client. Every error formatted
  * here is counted by its code (`onRejected`, the metric
  * draftroom_operations_rejected_total).
+ *
+ * In production graphql-js's "Did you mean ...?" suggestions are cut from
+ * messages: with introspection off they would still hand the schema out one
+ * guess at a time. Cut here rather than with Apollo's
+ * `hideSchemaDetailsFromClientErrors`, which covers validation errors over
+ * HTTP only: this also covers variable coercion errors ("Field "nme" is not
+ * defined by type ...") and WebSocket, whose errors are formatted here too.
  */
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { DomainError, ErrorCode, isDatabaseUnavailable } from '../errors.js';
@@ -47,18 +54,31 @@ export function codeOf(error: unknown): string | null {
   return null;
 }
 
+export interface ErrorFormatting {
+  log: Logger;
+  /** The messages of internal errors go to the client too (development); otherwise "internal server error". */
+  exposeDetails: boolean;
+  /** graphql-js's "Did you mean ...?" suggestions stay in messages (development); otherwise cut. */
+  schemaHints: boolean;
+  /** Called with the code of every error formatted (the rejection metric). */
+  onRejected?: (code: string) => void;
+}
+
+/** graphql-js ends a message with its suggestions: "Cannot query field "titel" on type "Declaration". Did you mean "title"?" */
+const SUGGESTION = / ?Did you mean .*\?$/;
+
+/** `message` without graphql-js's trailing suggestion of names from the schema. */
+export function withoutSchemaHints(message: string): string {
+  return message.replace(SUGGESTION, '');
+}
+
 /**
  * Formats one error for the client. Known failures keep their message and get
  * their code; anything else becomes INTERNAL_SERVER_ERROR, logged with
  * `requestId` so an operator can find it.
  */
-export function formatError(
-  formatted: GraphQLFormattedError,
-  error: unknown,
-  log: Logger,
-  exposeDetails: boolean,
-  onRejected: (code: string) => void = () => {},
-): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown, options: ErrorFormatting): GraphQLFormattedError {
+  const { log, exposeDetails, onRejected = () => {} } = options;
   const code = codeOf(error);
   const details = error instanceof GraphQLError && error.originalError instanceof DomainError ? error.originalError.details : undefined;
   if (code) {
@@ -69,7 +89,9 @@ export function formatError(
       log.warn({ err: raw, path: formatted.path }, 'database unavailable');
       return { ...formatted, message: 'the database is unavailable right now; retry shortly', extensions: { code } };
     }
-    return { ...formatted, extensions: { ...(details ?? {}), code } };
+    // Our own messages (DomainError) carry no suggestion; graphql-js's may.
+    const message = options.schemaHints || raw instanceof DomainError ? formatted.message : withoutSchemaHints(formatted.message);
+    return { ...formatted, message, extensions: { ...(details ?? {}), code } };
   }
   onRejected('INTERNAL_SERVER_ERROR');
   log.error({ err: error instanceof GraphQLError ? (error.originalError ?? error) : error, path: formatted.path }, 'internal error');
