@@ -12,7 +12,7 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { changeIterator, type ChangeEvent, type ChangesOptions } from './changes.js';
 import { DraftSession, type OpenOptions } from './session.js';
-import { Emitter } from './emitter.js';
+import { Observable } from './observable.js';
 import { Transport, type ConnectionState, type TransportOptions, type VariablesOf } from './transport.js';
 
 export interface DraftroomClientOptions extends Omit<TransportOptions, 'onConnection'> {
@@ -20,12 +20,12 @@ export interface DraftroomClientOptions extends Omit<TransportOptions, 'onConnec
   maxBatchBytes?: number;
 }
 
-export interface ClientEvents extends Record<string, unknown> {
+export type ClientEvents = {
   /** The shared WebSocket: 'connecting', 'connected' or 'disconnected' (sessions and iterators then reconnect by themselves). */
-  connection: ConnectionState;
-}
+  connection: (state: ConnectionState) => void;
+};
 
-export class DraftroomClient extends Emitter<ClientEvents> {
+export class DraftroomClient extends Observable<ClientEvents> {
   private readonly transport: Transport;
   private readonly open = new Set<{ close(): unknown }>();
   /** The shared WebSocket's state (see the 'connection' event). */
@@ -37,7 +37,7 @@ export class DraftroomClient extends Emitter<ClientEvents> {
       ...options,
       onConnection: (state) => {
         this.connection = state;
-        this.emit('connection', state);
+        this.emit('connection', [state]);
       },
     });
   }

@@ -9,7 +9,9 @@ export type { PresenceEntry, PresenceParticipant } from './presence.js';
 export { DraftroomError, ErrorCodes, type ErrorCode, type ServerError } from './errors.js';
 export type { ReconnectOptions } from './backoff.js';
 export type { ConnectionState, TransportOptions } from './transport.js';
-export { toBase64, fromBase64 } from './base64.js';
+export { toBase64, fromBase64 } from 'lib0/buffer';
+export { userOf, type RemoteAwarenessState } from './awareness.js';
+export type { Awareness } from 'y-protocols/awareness';
 /** Close code of a server restarting (graceful shutdown): the SDK reconnects by itself. */
 export const CLOSE_RESTARTING = 1012;
 export * from './generated/graphql.js';

@@ -49,6 +49,8 @@ export interface OutboxIo {
   onRetry?(error: DraftroomError): void;
   /** Sending stopped for good. */
   onFailed(error: DraftroomError): void;
+  /** The number of local updates not yet acknowledged changed. */
+  onUnacknowledged?(count: number): void;
 }
 
 export interface OutboxOptions extends ReconnectOptions {
@@ -107,6 +109,7 @@ export class Outbox {
     if (this.closed) return;
     this.queue.push(update);
     this.queuedCount += 1;
+    this.io.onUnacknowledged?.(this.queue.length);
     void this.pump();
   }
 
@@ -123,12 +126,16 @@ export class Outbox {
     if (this.waiting) this.wakeUp.abort();
   }
 
-  /** Stops sending; pending `flushed()` calls reject. */
-  close(): void {
+  /**
+   * Stops sending; pending `flushed()` calls reject (with `reason` when the
+   * session failed for another cause: later calls reject with it too).
+   */
+  close(reason?: DraftroomError): void {
     if (this.closed) return;
     this.closed = true;
+    if (reason) this.failure ??= reason;
     this.wakeUp.abort();
-    for (const waiter of this.waiters.splice(0)) waiter.reject(closedError());
+    for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure ?? closedError());
   }
 
   private async pump(): Promise<void> {
@@ -208,6 +215,7 @@ export class Outbox {
     this.backoff.reset();
     this.queue.splice(0, count);
     this.ackedCount += count;
+    if (count > 0) this.io.onUnacknowledged?.(this.queue.length);
     this.acked = Math.max(this.acked, seq);
     const ready = this.waiters.filter((w) => w.target <= this.ackedCount);
     this.waiters = this.waiters.filter((w) => w.target > this.ackedCount);

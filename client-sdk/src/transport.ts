@@ -28,8 +28,12 @@ import { DraftroomError, type ServerError } from './errors.js';
 export interface TransportOptions {
   /** The HTTP endpoint, e.g. `https://draftroom.example.org/graphql`; the WebSocket URL is derived from it. */
   url: string;
-  /** The participant's bearer token. */
-  token: string;
+  /**
+   * The participant's bearer token, or a function giving it: called before
+   * every WebSocket (re)connection and every HTTP request, so a token that
+   * was refreshed meanwhile is the one used.
+   */
+  token: string | (() => string | Promise<string>);
   /** A WebSocket class: required in Node 20 (pass `ws`'s `WebSocket`); browsers have their own. */
   webSocketImpl?: unknown;
   /** Default: `globalThis.fetch`. */
@@ -97,7 +101,7 @@ export class Transport {
     this.ws = createClient({
       url: this.wsUrl,
       webSocketImpl: options.webSocketImpl ? quietOnError(options.webSocketImpl) : undefined,
-      connectionParams: () => ({ authorization: `Bearer ${options.token}` }),
+      connectionParams: async () => ({ authorization: `Bearer ${await this.token()}` }),
       lazy: true,
       lazyCloseTimeout: 1_000,
       retryAttempts: 0,
@@ -149,7 +153,7 @@ export class Transport {
     try {
       response = await this.fetchImpl(this.httpUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${this.options.token}` },
+        headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${await this.token()}` },
         body: JSON.stringify({ query: this.source(document), variables: variables ?? {} }),
       });
     } catch (error) {
@@ -269,6 +273,12 @@ export class Transport {
     // when a connection attempt under way fails, and nobody waits for it now.
     this.ws.terminate();
     void Promise.resolve(this.ws.dispose()).catch(() => {});
+  }
+
+  /** The token now (the option, or what its function gives). */
+  private async token(): Promise<string> {
+    const { token } = this.options;
+    return typeof token === 'function' ? await token() : token;
   }
 
   private source(document: TypedDocumentNode<any, any>): string {
