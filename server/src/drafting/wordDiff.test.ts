@@ -6,12 +6,13 @@ import {
   type DiffHunk,
   type RevisionParagraphLike,
 } from './wordDiff.js';
+import { wordTokens } from './wordTokens.js';
 import { mulberry32 } from '../../../test/support/random.js';
 
 
 const PIECES = [
   'migrants', 'Member', 'States', 'rights', 'the', 'of', 'GCM', '2022', 'réfugiés', 'Ñandú',
-  'مهاجرين', '移民', 'мигранты', '🌍', '👩🏽‍⚖️', 'e\u0301', '\u00a0', '\t', '\n', '\r\n', '\r',
+  'مهاجرين', '移民', 'мигранты', 'Договора', 'التزامنا', '全球契约', 'می\u200Cخواهم', '🌍', '👩🏽‍⚖️', 'e\u0301', '\u00a0', '\t', '\n', '\r\n', '\r',
   ' ', ' ', ' ', '   ', ',', '.', ';', '«', '»', '—', '(', ')', '"', "'", '-', '\ud800', '',
 ];
 
@@ -93,6 +94,88 @@ describe('wordDiff', () => {
     const hunks = wordDiff('Les réfugiés 🌍 arrivent', 'Les réfugiées 🌎 arrivent');
     expectWellFormed(hunks, 'Les réfugiés 🌍 arrivent', 'Les réfugiées 🌎 arrivent');
     expect(hunks.map((h) => h.text)).toContain('réfugiés 🌍');
+  });
+
+  // Arabic, Chinese and Russian are three of the six UN languages: a word is one token in each.
+  it('compares whole Russian words (Cyrillic was cut into letters)', () => {
+    expect(wordDiff('Мы признаём достигнутый прогресс.', 'Мы приветствуем достигнутый прогресс.')).toEqual([
+      { op: 'EQUAL', text: 'Мы ' },
+      { op: 'DELETE', text: 'признаём' },
+      { op: 'INSERT', text: 'приветствуем' },
+      { op: 'EQUAL', text: ' достигнутый прогресс.' },
+    ]);
+  });
+
+  it('shows an inserted Russian word with its comma as one INSERT', () => {
+    expect(wordDiff('безопасной и регулярной миграции', 'безопасной, упорядоченной и регулярной миграции')).toEqual([
+      { op: 'EQUAL', text: 'безопасной' },
+      { op: 'INSERT', text: ', упорядоченной' },
+      { op: 'EQUAL', text: ' и регулярной миграции' },
+    ]);
+  });
+
+  it('compares whole Arabic words, with their prefixes, diacritics and joiners', () => {
+    expect(wordDiff('نرحب بالتقدم المحرز في تنفيذ الاتفاق', 'نلاحظ التقدم المحرز في تنفيذ الاتفاق')).toEqual([
+      { op: 'DELETE', text: 'نرحب بالتقدم' },
+      { op: 'INSERT', text: 'نلاحظ التقدم' },
+      { op: 'EQUAL', text: ' المحرز في تنفيذ الاتفاق' },
+    ]);
+    // A vowel mark (U+064E FATHA) and a zero-width non-joiner (U+200C, Persian) stay inside their word.
+    expect(wordDiff('حَقّ المهاجرين', 'حَقّ اللاجئين')).toEqual([
+      { op: 'EQUAL', text: 'حَقّ ' },
+      { op: 'DELETE', text: 'المهاجرين' },
+      { op: 'INSERT', text: 'اللاجئين' },
+    ]);
+    expect(wordDiff('می‌خواهیم کمک', 'می‌خواهیم همکاری')).toEqual([
+      { op: 'EQUAL', text: 'می‌خواهیم ' },
+      { op: 'DELETE', text: 'کمک' },
+      { op: 'INSERT', text: 'همکاری' },
+    ]);
+  });
+
+  it('compares Chinese by words although it is written without spaces', () => {
+    // 正常 ("normal") → 正规 ("regular"): one word replaced, not its second character.
+    expect(wordDiff('安全、有序和正常的移民', '安全、有序和正规的移民')).toEqual([
+      { op: 'EQUAL', text: '安全、有序和' },
+      { op: 'DELETE', text: '正常' },
+      { op: 'INSERT', text: '正规' },
+      { op: 'EQUAL', text: '的移民' },
+    ]);
+    expect(wordDiff('我们欢迎在执行全球契约方面取得的进展。', '我们注意到在执行全球契约方面取得的进展。')).toEqual([
+      { op: 'EQUAL', text: '我们' },
+      { op: 'DELETE', text: '欢迎' },
+      { op: 'INSERT', text: '注意到' },
+      { op: 'EQUAL', text: '在执行全球契约方面取得的进展。' },
+    ]);
+  });
+
+  it.each([
+    { script: 'Russian', oldText: 'Мы признаём прогресс в осуществлении Договора.', before: 'признаём', after: 'приветствуем' },
+    { script: 'Arabic', oldText: 'نؤكد من جديد التزامنا بتنفيذ الاتفاق العالمي.', before: 'التزامنا', after: 'تعهدنا' },
+    { script: 'Chinese', oldText: '我们重申致力于执行全球契约。', before: '重申', after: '再次确认' },
+  ])('changes one $script word with one DELETE and one INSERT of whole words', ({ oldText, before, after }) => {
+    const newText = oldText.replace(before, after);
+    const changed = wordDiff(oldText, newText).filter((h) => h.op !== 'EQUAL');
+    expect(changed).toEqual([
+      { op: 'DELETE', text: before },
+      { op: 'INSERT', text: after },
+    ]);
+  });
+
+  it('cuts a long text into the same words as the segmenter does in one piece', () => {
+    // wordTokens segments long texts chunk by chunk (for speed): the chunks must not show.
+    const sentence = 'We recognize the progress made. Мы признаём прогресс. نرحب بالتقدم المحرز. 我们欢迎取得的进展，并重申承诺。\n\n';
+    const text = sentence.repeat(Math.ceil(20_000 / sentence.length));
+    const whole = [...new Intl.Segmenter('und', { granularity: 'word' }).segment(text)].map((s) => s.segment);
+    expect(wordTokens(text)).toEqual(whole);
+  });
+
+  it('rebuilds texts that offer no word boundary for thousands of characters', () => {
+    for (const run of ['移'.repeat(5_000), '👩🏽‍⚖️'.repeat(1_000), 'z'.repeat(100_000), 'e\u0301'.repeat(3_000)]) {
+      expect(wordTokens(run).join('')).toBe(run);
+      const changed = `${run.slice(0, 2_000)}民${run.slice(2_000)}`;
+      expectWellFormed(wordDiff(run, changed), run, changed);
+    }
   });
 
   it('rebuilds both texts from random unicode, punctuation and whitespace', () => {

@@ -1,10 +1,13 @@
 /**
  * Word-level comparison of paragraph texts and of whole revisions.
  *
- * Texts are compared with jsdiff's `diffWordsWithSpace`, whose tokens are
- * runs of Latin letters and digits, runs of spaces and tabs, single newlines
- * and single other characters (punctuation, and each character of scripts
- * such as Arabic or Chinese). The hunks always rebuild both texts exactly:
+ * Texts are cut into words by `Intl.Segmenter` (wordTokens.ts), so that a
+ * word of any of the six UN languages (Arabic, Chinese, English, French,
+ * Russian, Spanish) is one token: jsdiff's own tokenizer knows only Latin
+ * letters and made each Cyrillic, Arabic or Chinese character a token of its
+ * own (a one-word change in Russian came out as a handful of letter-level
+ * hunks). jsdiff compares the tokens as they are, whitespace included, so
+ * that nothing is lost. The hunks always rebuild both texts exactly:
  * EQUAL + DELETE hunks concatenate to the old text, EQUAL + INSERT hunks to
  * the new one. No hunk is empty, and two neighbours never share an op.
  *
@@ -35,7 +38,8 @@
  * such paragraphs keeping their older order. Label: the newer revision's,
  * else the older's.
  */
-import { diffWordsWithSpace, type ChangeObject } from 'diff';
+import { Diff, type ChangeObject } from 'diff';
+import { wordTokens } from './wordTokens.js';
 
 /** What a hunk does to the old text. */
 export type DiffOp = 'EQUAL' | 'INSERT' | 'DELETE';
@@ -68,11 +72,20 @@ export interface ParagraphDiffResult {
 /** Beyond this many token insertions + deletions, {@link wordDiff} stops diffing word by word. */
 export const MAX_EDIT_TOKENS = 1000;
 
+/** jsdiff on {@link wordTokens}: tokens compared exactly, joined back as they were. */
+class SegmentedWordDiff extends Diff<string, string> {
+  override tokenize(value: string): string[] {
+    return wordTokens(value);
+  }
+}
+
+const segmentedWordDiff = new SegmentedWordDiff();
+
 /** Word-level diff of two texts (see the module comment for the guarantees). */
 export function wordDiff(oldText: string, newText: string): DiffHunk[] {
   if (oldText === newText) return hunk('EQUAL', oldText);
   if (oldText === '' || newText === '') return [...hunk('DELETE', oldText), ...hunk('INSERT', newText)];
-  const changes = diffWordsWithSpace(oldText, newText, { maxEditLength: MAX_EDIT_TOKENS });
+  const changes = segmentedWordDiff.diff(oldText, newText, { maxEditLength: MAX_EDIT_TOKENS });
   const pieces = changes === undefined ? replaceMiddle(oldText, newText) : toPieces(changes);
   return foldWhitespaceBetweenReplacements(shiftEditsLeft(pieces)).flatMap(pieceHunks);
 }
