@@ -30,6 +30,7 @@ import { sharedSubscribe } from './graphql/sharedExecution.js';
 import { draftroomSchema } from './graphql/schema.js';
 import { mountExportRoutes } from './exportRoutes.js';
 import { closeWhenUnavailable, unavailableAtTheDoor } from './lifecycle/refusals.js';
+import { toleratingClosedWrites } from './observability/closedConnections.js';
 import { mountOperationalRoutes } from './observability/routes.js';
 import { requestLog } from './observability/requestLog.js';
 import { watchedWsExecution } from './observability/wsOperations.js';
@@ -80,7 +81,8 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   const guard = new SocketGuard(limits, rates, services.connections);
   const httpServer = http.createServer(app);
 
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.bodyBytes });
+  // Sockets whose connection goes away mid-write are closed connections, not errors (observability/closedConnections.ts).
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.bodyBytes, WebSocket: toleratingClosedWrites(log) });
   services.lifecycle.attach(httpServer, wsServer);
   const formatting = {
     log,
