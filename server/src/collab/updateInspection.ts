@@ -18,12 +18,14 @@
  *   (or already-deleted content) and must land, directly or through their
  *   origins, in a root type that is a Y.Text or still untyped; deletions may
  *   only remove such strings. Maps, arrays, nested types, subdocuments,
- *   formatting and embeds are refused.
+ *   formatting and embeds are refused, and so are strings with NUL, with
+ *   bidirectional controls or with invisible characters.
  *
  * Work is proportional to the update (plus binary searches in the doc's struct
  * store, and the structs a deletion really covers), never to the document.
  */
 import * as Y from 'yjs';
+import { findHiddenCharacter, HIDDEN_REFUSAL } from '../drafting/validation.js';
 
 /**
  * Why an update was refused: `MALFORMED` (does not decode, trailing bytes, impossible
@@ -255,6 +257,7 @@ function place(ins: Inspection, struct: StoredStruct): void {
   if (content instanceof Y.ContentString && content.str.includes('\u0000')) {
     throw new Rejection('FORBIDDEN_CONTENT', `item ${idText(struct.id)} inserts a NUL character (U+0000)`);
   }
+  if (content instanceof Y.ContentString) refuseHiddenCharacters(ins, struct, content.str);
   const left = struct.origin ? locate(ins, struct.origin) : null;
   const right = struct.rightOrigin ? locate(ins, struct.rightOrigin) : null;
   // Next to garbage, Yjs drops the parent and integrates the item as garbage too.
@@ -276,6 +279,22 @@ function place(ins: Inspection, struct: StoredStruct): void {
   }
   ins.placement.set(struct, { gc: false, root });
   touch(ins, root, content instanceof Y.ContentString ? overlap(struct, state, Infinity) : 0);
+}
+
+/**
+ * Bidirectional controls and invisible characters (drafting/validation.ts)
+ * are refused in typed text as in every other text. Only the part the doc
+ * does not have yet is looked at: the rest was accepted before.
+ */
+function refuseHiddenCharacters(ins: Inspection, item: Y.Item, str: string): void {
+  const known = Math.max(0, Y.getState(ins.doc.store, item.id.client) - item.id.clock);
+  const hidden = findHiddenCharacter(str.slice(known));
+  if (hidden) {
+    throw new Rejection(
+      'FORBIDDEN_CONTENT',
+      `item ${idText(item.id)} inserts ${hidden.description} at offset ${hidden.offset} of its text; ${HIDDEN_REFUSAL}`,
+    );
+  }
 }
 
 /** Where the struct holding `id` is: in the doc (looked up) or among the update's structs placed so far. */
