@@ -1,4 +1,9 @@
-/** Builds the executable schema from the resolvers; `printContractSchema` gives the committed SDL. */
+/**
+ * Builds the executable schema from the resolvers (type-graphql, types given
+ * explicitly: decorator metadata is off); `printSchemaFile` gives the SDL
+ * committed as schema/schema.graphql (`npm run schema`, checked by
+ * test/schema.test.ts against the committed file and the contract).
+ */
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -15,6 +20,7 @@ import { ParagraphResolver } from './resolvers/ParagraphResolver.js';
 import { DeclarationRevisionsResolver, RevisionResolver } from './resolvers/RevisionResolver.js';
 import { SectionResolver } from './resolvers/SectionResolver.js';
 import { ViewerResolver } from './resolvers/ViewerResolver.js';
+import { ROOT_DESCRIPTIONS } from './descriptions.js';
 import { Base64Scalar, DateTimeScalar } from './scalars.js';
 
 let built: Promise<GraphQLSchema> | null = null;
@@ -55,8 +61,16 @@ export function draftroomSchema(): Promise<GraphQLSchema> {
     },
     validate: false,
     emitSchemaFile: false,
-  });
+  }).then(describeRoots);
   return built;
+}
+
+/** type-graphql has no option for the descriptions of Query, Mutation and Subscription: set them on the built types. */
+function describeRoots(schema: GraphQLSchema): GraphQLSchema {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    if (root) root.description = ROOT_DESCRIPTIONS[root.name as keyof typeof ROOT_DESCRIPTIONS];
+  }
+  return schema;
 }
 
 /** The SDL committed as schema/schema.graphql: sorted, so that diffs stay readable. */

@@ -9,6 +9,7 @@ import {
   withdrawAmendment,
 } from '../../drafting/amendments.js';
 import type { Context } from '../context.js';
+import { ID_ARG } from '../descriptions.js';
 import { AmendmentType } from '../types/Amendment.js';
 import { TextAnchorType } from '../types/Comment.js';
 import { ProposeAmendmentInput } from '../types/inputs.js';
@@ -18,50 +19,69 @@ import { command } from './access.js';
 
 @Resolver(() => AmendmentType)
 export class AmendmentResolver {
-  @Mutation(() => AmendmentType, { description: 'DELEGATION, while DRAFTING.' })
+  @Mutation(() => AmendmentType, {
+    description: 'DELEGATION, while DRAFTING, on an OPEN paragraph (CONFLICT otherwise): tables an amendment, PENDING. Records AMENDMENT_PROPOSED.',
+  })
   async proposeAmendment(
-    @Arg('paragraphId', () => ID) paragraphId: string,
-    @Arg('input', () => ProposeAmendmentInput) input: ProposeAmendmentInput,
+    @Arg('paragraphId', () => ID, { description: ID_ARG.paragraph }) paragraphId: string,
+    @Arg('input', () => ProposeAmendmentInput, { description: 'The range, the replacement text and the rationale.' }) input: ProposeAmendmentInput,
     @Ctx() ctx: Context,
   ): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => proposeAmendment(c, { paragraphId, ...input })));
   }
 
-  @Mutation(() => AmendmentType)
-  async supportAmendment(@Arg('amendmentId', () => ID) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
+  @Mutation(() => AmendmentType, {
+    description:
+      "DELEGATION, on another delegation's PENDING amendment while DRAFTING (its own: BAD_USER_INPUT; decided: CONFLICT): the caller supports it, replacing an opposition. Records AMENDMENT_SUPPORTED; already supporting: nothing changes.",
+  })
+  async supportAmendment(@Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => takePosition(c, amendmentId, Stance.SUPPORT)));
   }
 
-  @Mutation(() => AmendmentType)
-  async opposeAmendment(@Arg('amendmentId', () => ID) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
+  @Mutation(() => AmendmentType, {
+    description:
+      "DELEGATION, on another delegation's PENDING amendment while DRAFTING (its own: BAD_USER_INPUT; decided: CONFLICT): the caller opposes it, replacing a support. Records AMENDMENT_OPPOSED; already opposing: nothing changes.",
+  })
+  async opposeAmendment(@Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => takePosition(c, amendmentId, Stance.OPPOSE)));
   }
 
-  @Mutation(() => AmendmentType, { description: 'Proposer only.' })
-  async withdrawAmendment(@Arg('amendmentId', () => ID) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
+  @Mutation(() => AmendmentType, {
+    description: 'Its proposer only (FORBIDDEN for anyone else), while PENDING and DRAFTING (CONFLICT otherwise): WITHDRAWN. Records AMENDMENT_WITHDRAWN.',
+  })
+  async withdrawAmendment(@Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => withdrawAmendment(c, amendmentId)));
   }
 
-  @Mutation(() => AmendmentType, { description: 'CO_FACILITATOR: replaces the anchored range (or the whole paragraph) in the text.' })
-  async acceptAmendment(@Arg('amendmentId', () => ID) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
+  @Mutation(() => AmendmentType, {
+    description:
+      'CO_FACILITATOR, while PENDING and DRAFTING: replaces the anchored range (or the whole paragraph) with its text, as a server-side Yjs update broadcast like any other; ACCEPTED. CONFLICT when decided, frozen, or the anchored text was deleted (orphaned); BAD_USER_INPUT when the paragraph would exceed DRAFTROOM_MAX_PARAGRAPH_CHARS. Records AMENDMENT_ACCEPTED.',
+  })
+  async acceptAmendment(@Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => acceptAmendment(c, amendmentId)));
   }
 
-  @Mutation(() => AmendmentType)
+  @Mutation(() => AmendmentType, {
+    description: 'CO_FACILITATOR, while PENDING and DRAFTING (CONFLICT otherwise): REJECTED, with the reason as decisionReason. Records AMENDMENT_REJECTED.',
+  })
   async rejectAmendment(
-    @Arg('amendmentId', () => ID) amendmentId: string,
-    @Arg('reason', () => String, { nullable: true }) reason: string | null,
+    @Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string,
+    @Arg('reason', () => String, {
+      nullable: true,
+      description: 'Why: trimmed, at most DRAFTROOM_MAX_COMMENT_CHARS characters; absent or blank: none.',
+    })
+    reason: string | null,
     @Ctx() ctx: Context,
   ): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => rejectAmendment(c, amendmentId, reason)));
   }
 
-  @FieldResolver(() => ParagraphType)
+  @FieldResolver(() => ParagraphType, { description: 'The paragraph it amends.' })
   async paragraph(@Root() a: AmendmentType, @Ctx() ctx: Context): Promise<ParagraphType> {
     return ParagraphType.from((await ctx.loaders.structure.load(a.declarationId)).get(a.paragraphId)!);
   }
 
-  @FieldResolver(() => ParticipantType)
+  @FieldResolver(() => ParticipantType, { description: 'The delegate who tabled it.' })
   async proposer(@Root() a: AmendmentType, @Ctx() ctx: Context): Promise<ParticipantType> {
     return ParticipantType.from((await ctx.loaders.participant.load(a.proposerId))!);
   }
@@ -73,12 +93,12 @@ export class AmendmentResolver {
     return Object.assign(new TextAnchorType(), resolveAnchor(live.doc, a.storedAnchor));
   }
 
-  @FieldResolver(() => [ParticipantType])
+  @FieldResolver(() => [ParticipantType], { description: 'The delegates who support it, in the order they took that position.' })
   async supporters(@Root() a: AmendmentType, @Ctx() ctx: Context): Promise<ParticipantType[]> {
     return this.withStance(a, ctx, Stance.SUPPORT);
   }
 
-  @FieldResolver(() => [ParticipantType])
+  @FieldResolver(() => [ParticipantType], { description: 'The delegates who oppose it, in the order they took that position.' })
   async opponents(@Root() a: AmendmentType, @Ctx() ctx: Context): Promise<ParticipantType[]> {
     return this.withStance(a, ctx, Stance.OPPOSE);
   }
@@ -92,10 +112,10 @@ export class AmendmentResolver {
 
 @Resolver(() => ParagraphType)
 export class ParagraphAmendmentsResolver {
-  @FieldResolver(() => [AmendmentType], { description: 'Oldest first.' })
+  @FieldResolver(() => [AmendmentType], { description: 'Amendments tabled to this paragraph, oldest first.' })
   async amendments(
     @Root() p: ParagraphType,
-    @Arg('status', () => AmendmentStatus, { nullable: true }) status: AmendmentStatus | null,
+    @Arg('status', () => AmendmentStatus, { nullable: true, description: 'Only those with this status; absent: all.' }) status: AmendmentStatus | null,
     @Ctx() ctx: Context,
   ): Promise<AmendmentType[]> {
     const rows = await ctx.loaders.amendments.load(p.id);

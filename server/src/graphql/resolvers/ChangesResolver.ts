@@ -3,12 +3,14 @@ import { badInput } from '../../errors.js';
 import { mapAsync } from '../../feed/pushIterator.js';
 import { sharedEvent } from '../sharedExecution.js';
 import { ChangeEventType } from '../types/ChangeEvent.js';
+import { ID_ARG } from '../descriptions.js';
 import { subscriberOf } from './access.js';
 
 @Resolver()
 export class ChangesResolver {
   @Subscription(() => ChangeEventType, {
-    description: 'Replays every event with seq > after, then streams live ones: gapless, in order.',
+    description:
+      "The declaration's change feed, for any role of it: every event with seq > after, then live ones as they are committed; gapless and in order, so a client that reconnects with after = the last seq it read misses nothing.",
     subscribe: async ({ args, context }) => {
       const { ctx, declarationId } = await subscriberOf(context, args);
       const after = (args.after as number | null) ?? 0;
@@ -19,8 +21,9 @@ export class ChangesResolver {
   })
   changes(
     @Root() event: ChangeEventType,
-    @Arg('declarationId', () => ID) _declarationId: string,
-    @Arg('after', () => Int, { nullable: true, defaultValue: 0 }) _after: number | null,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) _declarationId: string,
+    @Arg('after', () => Int, { nullable: true, defaultValue: 0, description: 'Replay from the event after this seq; 0: from the first. >= 0 (BAD_USER_INPUT otherwise).' })
+    _after: number | null,
   ): ChangeEventType {
     return event;
   }

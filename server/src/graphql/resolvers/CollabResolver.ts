@@ -22,6 +22,7 @@ import { Follower } from '../../feed/sequenceWindow.js';
 import { mapAsync, PushIterator, startWith } from '../../feed/pushIterator.js';
 import { publicConnectionId, type PresenceItem } from '../../collab/presence.js';
 import type { Context } from '../context.js';
+import { ID_ARG } from '../descriptions.js';
 import { sharedEvent } from '../sharedExecution.js';
 import { Base64Scalar } from '../scalars.js';
 import { DocumentStateType, DocumentUpdateType, PresenceEventType, UpdateAckType } from '../types/Collab.js';
@@ -29,6 +30,9 @@ import { ParticipantType } from '../types/Participant.js';
 import { readerOf, subscriberOf } from './access.js';
 
 const MAX_CURSOR_BYTES = 1024;
+
+const STATE_VECTOR_ARG =
+  "The client's Y.encodeStateVector(doc), so that only what it lacks is sent; absent: everything. BAD_USER_INPUT when it does not decode.";
 
 /** A state vector from the client, checked (BAD_USER_INPUT if it does not decode). */
 function stateVectorOf(bytes: Uint8Array | null | undefined): Uint8Array | undefined {
@@ -61,10 +65,13 @@ function presenceEvent(item: PresenceItem, subscriberConnection: string | null):
 
 @Resolver()
 export class CollabResolver {
-  @Query(() => DocumentStateType)
+  @Query(() => DocumentStateType, {
+    description:
+      "The declaration's Y.Doc as committed, for any role of it: what a client lacks given its state vector (all of it without one), to resync after CONFLICT or to open the text without subscribing.",
+  })
   async documentState(
-    @Arg('declarationId', () => ID) declarationId: string,
-    @Arg('stateVector', () => Base64Scalar, { nullable: true }) stateVector: Uint8Array | null,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) declarationId: string,
+    @Arg('stateVector', () => Base64Scalar, { nullable: true, description: STATE_VECTOR_ARG }) stateVector: Uint8Array | null,
     @Ctx() ctx: Context,
   ): Promise<DocumentStateType> {
     readerOf(ctx, declarationId);
@@ -79,11 +86,21 @@ export class CollabResolver {
     );
   }
 
-  @Mutation(() => UpdateAckType)
+  @Mutation(() => UpdateAckType, {
+    description:
+      "CO_FACILITATOR, while DRAFTING (CONFLICT after): applies a Yjs update to the declaration's text and answers once it is durably committed; subscribers see it only then. Refused whole, the document unchanged, when it does not decode or touches anything but the texts of existing OPEN paragraphs (BAD_USER_INPUT, or CONFLICT for a paragraph no longer OPEN), or when it builds on changes the server lacks (CONFLICT: resync with documentState and resend). Rate-limited per token (DRAFTROOM_MAX_UPDATES_PER_SECOND: BAD_USER_INPUT with retryAfterMs).",
+  })
   async applyUpdate(
-    @Arg('declarationId', () => ID) declarationId: string,
-    @Arg('update', () => Base64Scalar) update: Uint8Array,
-    @Arg('origin', () => String, { nullable: true }) origin: string | null,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) declarationId: string,
+    @Arg('update', () => Base64Scalar, {
+      description: 'A Yjs update (Y.encodeStateAsUpdate, or an update event of the client\'s Y.Doc), at most DRAFTROOM_MAX_UPDATE_BYTES bytes (1 MiB by default); a paragraph may not grow beyond DRAFTROOM_MAX_PARAGRAPH_CHARS.',
+    })
+    update: Uint8Array,
+    @Arg('origin', () => String, {
+      nullable: true,
+      description: 'Any string (at most 200 characters) that comes back as DocumentUpdate.origin, so the client recognises its own update among the echoes.',
+    })
+    origin: string | null,
     @Ctx() ctx: Context,
   ): Promise<UpdateAckType> {
     const viewer = requireViewer(ctx.viewer);
@@ -108,7 +125,8 @@ export class CollabResolver {
   }
 
   @Subscription(() => DocumentUpdateType, {
-    description: 'First event: sync=true, what the client lacks given its stateVector; then every committed update in seq order.',
+    description:
+      "The declaration's document, live, for any role of it. First event: sync=true, what the client lacks given its stateVector (all of it without one); then every committed update in seq order, none missed, none repeated. Also announces the connection's presence (see presence).",
     subscribe: async ({ args, context }) => {
       const { ctx, declarationId, viewer } = await subscriberOf(context, args);
       const sv = stateVectorOf(args.stateVector as Uint8Array | null);
@@ -137,17 +155,27 @@ export class CollabResolver {
   })
   documentUpdates(
     @Root() event: DocumentUpdateType,
-    @Arg('declarationId', () => ID) _declarationId: string,
-    @Arg('stateVector', () => Base64Scalar, { nullable: true }) _stateVector: Uint8Array | null,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) _declarationId: string,
+    @Arg('stateVector', () => Base64Scalar, { nullable: true, description: STATE_VECTOR_ARG }) _stateVector: Uint8Array | null,
   ): DocumentUpdateType {
     return event;
   }
 
-  @Mutation(() => Boolean, { description: 'Ephemeral: tells the others where the caller is. Any role.' })
+  @Mutation(() => Boolean, {
+    description: 'Any role, ephemeral (never stored, no change event): tells the subscribers of presence where the caller is. Answers true.',
+  })
   async updatePresence(
-    @Arg('declarationId', () => ID) declarationId: string,
-    @Arg('paragraphId', () => ID, { nullable: true }) paragraphId: string | null,
-    @Arg('cursor', () => Base64Scalar, { nullable: true }) cursor: Uint8Array | null,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) declarationId: string,
+    @Arg('paragraphId', () => ID, {
+      nullable: true,
+      description: 'The paragraph the caller is in (BAD_USER_INPUT when not one of this declaration); absent: none.',
+    })
+    paragraphId: string | null,
+    @Arg('cursor', () => Base64Scalar, {
+      nullable: true,
+      description: 'The caret, an encoded Y.RelativePosition (opaque to the server), at most 1,024 bytes (BAD_USER_INPUT otherwise); absent: none.',
+    })
+    cursor: Uint8Array | null,
     @Arg('selectionAnchor', () => Base64Scalar, {
       nullable: true,
       description: 'The other end of a selection whose caret is `cursor` (an encoded Y.RelativePosition); absent: no selection.',
@@ -182,7 +210,10 @@ export class CollabResolver {
       return iterator;
     },
   })
-  presence(@Root() event: PresenceEventType, @Arg('declarationId', () => ID) _declarationId: string): PresenceEventType {
+  presence(
+    @Root() event: PresenceEventType,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) _declarationId: string,
+  ): PresenceEventType {
     return event;
   }
 }

@@ -8,6 +8,7 @@ import { isId } from '../../drafting/lookup.js';
 import { addSection } from '../../drafting/sections.js';
 import { notFound } from '../../errors.js';
 import type { Context } from '../context.js';
+import { ID_ARG } from '../descriptions.js';
 import { DeclarationType } from '../types/Declaration.js';
 import { AddSectionInput, CreateDeclarationInput, InviteParticipantInput } from '../types/inputs.js';
 import { ParagraphType } from '../types/Paragraph.js';
@@ -17,7 +18,9 @@ import { command, readerOf } from './access.js';
 
 @Resolver(() => DeclarationType)
 export class DeclarationResolver {
-  @Query(() => [DeclarationType], { description: 'Those the caller may see.' })
+  @Query(() => [DeclarationType], {
+    description: "The declarations the caller may see, oldest first: every one for the secretariat, the caller's own for anyone else.",
+  })
   async declarations(@Ctx() ctx: Context): Promise<DeclarationType[]> {
     const viewer = requireViewer(ctx.viewer);
     const where = viewer.role === Role.SECRETARIAT ? {} : { id: viewer.declarationId ?? '00000000-0000-0000-0000-000000000000' };
@@ -25,23 +28,31 @@ export class DeclarationResolver {
     return (await settleIfDue(ctx.services, ctx.em, rows)).map(DeclarationType.from);
   }
 
-  @Query(() => DeclarationType, { nullable: true })
-  async declaration(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<DeclarationType> {
+  @Query(() => DeclarationType, {
+    nullable: true,
+    description: 'One declaration, for any role of it (and the secretariat). NOT_FOUND (with data null) when it does not exist or is not the caller\'s.',
+  })
+  async declaration(@Arg('id', () => ID, { description: ID_ARG.declaration }) id: string, @Ctx() ctx: Context): Promise<DeclarationType> {
     readerOf(ctx, id);
     const row = isId(id) ? await ctx.loaders.declaration.load(id) : null;
     if (!row) throw notFound('declaration', id);
     return DeclarationType.from(row);
   }
 
-  @Mutation(() => DeclarationType)
-  async createDeclaration(@Arg('input', () => CreateDeclarationInput) input: CreateDeclarationInput, @Ctx() ctx: Context) {
+  @Mutation(() => DeclarationType, {
+    description: 'SECRETARIAT only (FORBIDDEN otherwise): a new, empty declaration, DRAFTING. BAD_USER_INPUT for a blank or too long title.',
+  })
+  async createDeclaration(@Arg('input', () => CreateDeclarationInput, { description: 'Its title and forum.' }) input: CreateDeclarationInput, @Ctx() ctx: Context) {
     return DeclarationType.from(await command(ctx, (c) => createDeclaration(c, input)));
   }
 
-  @Mutation(() => InvitationType)
+  @Mutation(() => InvitationType, {
+    description:
+      'SECRETARIAT only (FORBIDDEN otherwise): a participant of the declaration with a fresh token, shown once in the answer. Records PARTICIPANT_INVITED. BAD_USER_INPUT for a blank or too long name.',
+  })
   async inviteParticipant(
-    @Arg('declarationId', () => ID) declarationId: string,
-    @Arg('input', () => InviteParticipantInput) input: InviteParticipantInput,
+    @Arg('declarationId', () => ID, { description: `${ID_ARG.declaration} A SECRETARIAT invited here is global all the same.` }) declarationId: string,
+    @Arg('input', () => InviteParticipantInput, { description: 'Who: name, role, delegation.' }) input: InviteParticipantInput,
     @Ctx() ctx: Context,
   ): Promise<InvitationType> {
     const invitation = await command(ctx, (c) => inviteParticipant(c, { declarationId, ...input }));
@@ -50,35 +61,44 @@ export class DeclarationResolver {
 
   @Mutation(() => ParticipantType, {
     description:
-      'SECRETARIAT only. The participant\'s token stops working at once (UNAUTHENTICATED), and their open WebSockets, on every instance, are closed with code 4003. They stay listed, with revokedAt.',
+      'SECRETARIAT only (FORBIDDEN otherwise). The participant\'s token stops working at once (UNAUTHENTICATED), and their open WebSockets, on every instance, are closed with code 4003. They stay listed, with revokedAt; records PARTICIPANT_REVOKED. Revoking again changes nothing.',
   })
-  async revokeParticipant(@Arg('participantId', () => ID) participantId: string, @Ctx() ctx: Context): Promise<ParticipantType> {
+  async revokeParticipant(
+    @Arg('participantId', () => ID, { description: `${ID_ARG.participant} Not the caller itself (BAD_USER_INPUT).` }) participantId: string,
+    @Ctx() ctx: Context,
+  ): Promise<ParticipantType> {
     return ParticipantType.from(await command(ctx, (c) => revokeParticipant(c, participantId)));
   }
 
-  @Mutation(() => SectionType)
+  @Mutation(() => SectionType, {
+    description: 'CO_FACILITATOR, while DRAFTING (CONFLICT after): a new, empty section. Records SECTION_ADDED.',
+  })
   async addSection(
-    @Arg('declarationId', () => ID) declarationId: string,
-    @Arg('input', () => AddSectionInput) input: AddSectionInput,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) declarationId: string,
+    @Arg('input', () => AddSectionInput, { description: 'Its title and place.' }) input: AddSectionInput,
     @Ctx() ctx: Context,
   ): Promise<SectionType> {
     return SectionType.from(await command(ctx, (c) => addSection(c, { declarationId, ...input })));
   }
 
-  @FieldResolver(() => [SectionType], { description: 'In order.' })
+  @FieldResolver(() => [SectionType], { description: 'Its sections, in order.' })
   async sections(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<SectionType[]> {
     const structure = await ctx.loaders.structure.load(d.id);
     return structure.sections.map(SectionType.from);
   }
 
-  @FieldResolver(() => [ParagraphType], { description: 'All, in document order, DELETED included.' })
+  @FieldResolver(() => [ParagraphType], { description: 'All its paragraphs, in document order (section by section), DELETED included.' })
   async paragraphs(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<ParagraphType[]> {
     const structure = await ctx.loaders.structure.load(d.id);
     return structure.ordered.map(ParagraphType.from);
   }
 
-  @FieldResolver(() => ParagraphType, { nullable: true })
-  async paragraph(@Root() d: DeclarationType, @Arg('label', () => String) label: string, @Ctx() ctx: Context) {
+  @FieldResolver(() => ParagraphType, { nullable: true, description: 'The paragraph with this label now; null when none has it.' })
+  async paragraph(
+    @Root() d: DeclarationType,
+    @Arg('label', () => String, { description: 'A label as shown, e.g. "21 bis" (surrounding spaces ignored).' }) label: string,
+    @Ctx() ctx: Context,
+  ) {
     const structure = await ctx.loaders.structure.load(d.id);
     const wanted = label.trim();
     const found = structure.ordered.find((o) => o.label === wanted);

@@ -4,6 +4,7 @@ import { publishRevision } from '../../drafting/revisions.js';
 import { diffRevisions } from '../../drafting/wordDiff.js';
 import { badInput, notFound } from '../../errors.js';
 import type { Context } from '../context.js';
+import { ID_ARG } from '../descriptions.js';
 import { DeclarationType } from '../types/Declaration.js';
 import { DiffOp, ParagraphChange } from '../types/enums.js';
 import { ParticipantType } from '../types/Participant.js';
@@ -20,21 +21,31 @@ export async function readableRevision(ctx: Context, id: string) {
 
 @Resolver(() => RevisionType)
 export class RevisionResolver {
-  @Query(() => RevisionType, { nullable: true })
-  async revision(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<RevisionType> {
+  @Query(() => RevisionType, {
+    nullable: true,
+    description: "One published revision, for any role of its declaration. NOT_FOUND (with data null) when it does not exist or is not the caller's.",
+  })
+  async revision(@Arg('id', () => ID, { description: ID_ARG.revision }) id: string, @Ctx() ctx: Context): Promise<RevisionType> {
     return RevisionType.from(await readableRevision(ctx, id));
   }
 
-  @Mutation(() => RevisionType, { description: 'CO_FACILITATOR, while DRAFTING. Default names: "Zero draft", "Rev.1", "Rev.2", ...' })
+  @Mutation(() => RevisionType, {
+    description:
+      'CO_FACILITATOR, while DRAFTING (CONFLICT otherwise): records the whole text as it stands. From then on the labels of its paragraphs stay fixed (new ones get "bis", "ter"...). Records REVISION_PUBLISHED.',
+  })
   async publishRevision(
-    @Arg('declarationId', () => ID) declarationId: string,
-    @Arg('name', () => String, { nullable: true }) name: string | null,
+    @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) declarationId: string,
+    @Arg('name', () => String, {
+      nullable: true,
+      description: 'Its name, at most DRAFTROOM_MAX_TITLE_CHARS characters; absent or blank: "Zero draft" for the first, then "Rev.1", "Rev.2", ...',
+    })
+    name: string | null,
     @Ctx() ctx: Context,
   ): Promise<RevisionType> {
     return RevisionType.from(await command(ctx, (c) => publishRevision(c, declarationId, name)));
   }
 
-  @FieldResolver(() => ParticipantType)
+  @FieldResolver(() => ParticipantType, { description: 'The co-facilitator who published it (for "Adopted text": the one who started the silence procedure).' })
   async publishedBy(@Root() r: RevisionType, @Ctx() ctx: Context): Promise<ParticipantType> {
     return ParticipantType.from((await ctx.loaders.participant.load(r.publishedById!))!);
   }
@@ -47,7 +58,11 @@ export class RevisionResolver {
   @FieldResolver(() => [ParagraphDiffType], { description: 'Against the given revision, default the previous one (the first: everything ADDED).' })
   async diff(
     @Root() r: RevisionType,
-    @Arg('against', () => ID, { nullable: true }) against: string | null,
+    @Arg('against', () => ID, {
+      nullable: true,
+      description: `The older revision to compare with; absent: the previous one. ${ID_ARG.revision} BAD_USER_INPUT for a revision of another declaration.`,
+    })
+    against: string | null,
     @Ctx() ctx: Context,
   ): Promise<ParagraphDiffType[]> {
     let older: RevisionType | null = null;

@@ -2,27 +2,33 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { Base64Scalar } from '../scalars.js';
 import { ParticipantType } from './Participant.js';
 
-@ObjectType('DocumentState')
+@ObjectType('DocumentState', {
+  description: "What `documentState` returns: the declaration's Y.Doc as committed, or what a client lacks of it, to apply with Y.applyUpdate.",
+})
 export class DocumentStateType {
-  @Field(() => Int, { description: 'Last document update included.' })
+  @Field(() => Int, { description: 'The seq of the last committed document update included.' })
   seq!: number;
 
-  @Field(() => Base64Scalar, { description: 'Y.encodeStateAsUpdate(serverDoc, stateVector).' })
+  @Field(() => Base64Scalar, {
+    description: "Y.encodeStateAsUpdate(serverDoc, stateVector): everything when no stateVector was given, otherwise only what the client's state vector lacks.",
+  })
   update!: Uint8Array;
 
-  @Field(() => Base64Scalar, { description: "The server's state vector." })
+  @Field(() => Base64Scalar, { description: "The server's state vector (Y.encodeStateVector), to send back the client's own changes the server lacks." })
   stateVector!: Uint8Array;
 }
 
-@ObjectType('DocumentUpdate')
+@ObjectType('DocumentUpdate', {
+  description: 'An event of `documentUpdates`: a committed Yjs update of the declaration\'s document (or, first, the sync of what the subscriber lacks).',
+})
 export class DocumentUpdateType {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The declaration whose document this is.' })
   declarationId!: string;
 
   @Field(() => Int, { description: 'Per declaration, increasing; the sync event carries the last seq it includes.' })
   seq!: number;
 
-  @Field(() => Base64Scalar)
+  @Field(() => Base64Scalar, { description: 'The Yjs update (Y.applyUpdate it); on the sync event, everything the subscriber lacked.' })
   update!: Uint8Array;
 
   @Field(() => String, { nullable: true, description: 'The origin string given to applyUpdate, so a client can recognise its own.' })
@@ -32,18 +38,18 @@ export class DocumentUpdateType {
   sync!: boolean;
 }
 
-@ObjectType('UpdateAck')
+@ObjectType('UpdateAck', { description: 'What `applyUpdate` returns, only once the update is durably committed to PostgreSQL.' })
 export class UpdateAckType {
-  @Field(() => Int, { description: 'Returned only once the update is durably committed.' })
+  @Field(() => Int, { description: "The update's seq in the declaration's document log; returned only once it is durably committed." })
   seq!: number;
 }
 
-@ObjectType('PresenceEvent')
+@ObjectType('PresenceEvent', { description: 'An event of `presence`: where one connection of a participant is in the text, or that it went. Ephemeral: never stored.' })
 export class PresenceEventType {
-  @Field(() => ParticipantType)
+  @Field(() => ParticipantType, { description: 'Whose presence this is.' })
   participant!: ParticipantType;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { nullable: true, description: 'The paragraph they are in; null: none (reading, or gone).' })
   paragraphId!: string | null;
 
   @Field(() => Base64Scalar, { nullable: true, description: 'An encoded Y.RelativePosition, opaque to the server.' })

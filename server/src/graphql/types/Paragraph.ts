@@ -3,9 +3,12 @@ import type { OrderedParagraph } from '../../drafting/documentOrder.js';
 import { DateTimeScalar } from '../scalars.js';
 import { ParagraphStatus } from './enums.js';
 
-@ObjectType('Paragraph')
+@ObjectType('Paragraph', {
+  description:
+    "A paragraph of the declaration: structure (section, order, status, objectives) from the database, text from the declaration's Y.Doc as committed. Readable by every participant of its declaration.",
+})
 export class ParagraphType {
-  @Field(() => ID, { description: "The paragraph's text is doc.getText(id) in the declaration's Y.Doc." })
+  @Field(() => ID, { description: "The paragraph's id; its text is doc.getText(id) in the declaration's Y.Doc." })
   id!: string;
 
   @Field(() => Int, { nullable: true, description: '1-based position among non-DELETED paragraphs of the declaration; null when DELETED.' })
@@ -14,16 +17,16 @@ export class ParagraphType {
   @Field(() => String, { description: 'Negotiation label, stable between revisions: "21", "21 bis", "21 ter".' })
   label!: string;
 
-  @Field(() => String, { description: 'Current committed text.' })
+  @Field(() => String, { description: 'The current committed text (never an edit not yet durable); "" for an empty paragraph.' })
   text!: string;
 
-  @Field(() => ParagraphStatus)
+  @Field(() => ParagraphStatus, { description: 'How far it is agreed; only OPEN paragraphs take edits and amendments.' })
   status!: ParagraphStatus;
 
   @Field(() => [Int], { description: 'Global Compact objectives 1..23 this paragraph addresses.' })
   objectives!: number[];
 
-  @Field(() => DateTimeScalar)
+  @Field(() => DateTimeScalar, { description: 'When anything of it last changed: its text (every committed update), status, objectives or place.' })
   updatedAt!: Date;
 
   sectionId!: string;

@@ -2,15 +2,17 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import type { Participant } from '../../db/entities/index.js';
 import { Role } from './enums.js';
 
-@ObjectType('Participant')
+@ObjectType('Participant', {
+  description: 'Someone invited to a declaration (or a secretariat, which belongs to none), holding one token. Readable wherever it appears (authors, proposers, the actor of an event); the full list is Declaration.participants.',
+})
 export class ParticipantType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The participant's id." })
   id!: string;
 
-  @Field(() => String)
+  @Field(() => String, { description: 'Display name, as the secretariat invited them: "Ambassador Diallo", "Delegate of Mexico".' })
   name!: string;
 
-  @Field(() => Role)
+  @Field(() => Role, { description: 'What they may do.' })
   role!: Role;
 
   @Field(() => String, { nullable: true, description: 'Member state or organisation the participant speaks for, e.g. "Mexico".' })
@@ -27,11 +29,13 @@ export class ParticipantType {
   }
 }
 
-@ObjectType('Invitation')
+@ObjectType('Invitation', { description: 'What inviteParticipant returns: the new participant and their token.' })
 export class InvitationType {
-  @Field(() => ParticipantType)
+  @Field(() => ParticipantType, { description: 'The participant just invited.' })
   participant!: ParticipantType;
 
-  @Field(() => String, { description: 'Shown once; the server stores only a hash of it.' })
+  @Field(() => String, {
+    description: 'Their bearer token (256 random bits), shown this once: the server stores only a hash of it and cannot show it again. Hand it to the participant over a safe channel.',
+  })
   token!: string;
 }
