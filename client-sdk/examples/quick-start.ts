@@ -14,8 +14,8 @@ console.log(`${declaration!.title}: paragraph ${paragraph.label} reads "${paragr
 
 // A session: resolves once the local Y.Doc is synced with the server.
 const session = await client.openDeclaration(declarationId);
-session.on('status', (status) => console.log(`status: ${status}`)); // 'connecting' | 'synced' | 'offline'
-const text = session.text(paragraph.id); // a Y.Text, ready for y-prosemirror, y-codemirror or a textarea
+session.on('status', (status) => console.log(`status: ${status}`)); // 'connecting' | 'synced' | 'offline' | 'failed'
+const text = session.text(paragraph.id); // a plain-text Y.Text: for y-codemirror.next, y-monaco or a textarea
 try {
   text.insert(text.length, ' (as revised)');
   const seq = await session.flushed(); // every local edit so far is committed on the server

@@ -1,13 +1,13 @@
 /**
  * Presence as a y-protocols `Awareness`, the object editor bindings read
- * remote cursors from (y-codemirror.next, y-monaco, y-prosemirror...):
+ * remote cursors from (y-codemirror.next reads `cursor`, y-monaco `selection`):
  *
  *   server presence, per connection ──▶ one remote awareness state each:
  *     { user: { name, color, colorLight }, cursor: { anchor, head } | null,
- *       participant, paragraphId, connectionId }
+ *       selection (the same as cursor), participant, paragraphId, connectionId }
  *     (anchor/head: Y.RelativePosition JSON, as a y-websocket peer's arrive)
- *   local state's `cursor` (a binding writes it when the selection moves)
- *     ──▶ `publish({ paragraphId, cursor: head, selectionAnchor: anchor })`
+ *   local state's `cursor` (or `selection`), written by a binding when the
+ *   selection moves ──▶ `publish({ paragraphId, cursor: head, selectionAnchor: anchor })`
  *
  * Remote states get awareness client ids of their own (a counter), one per
  * connection: two tabs of one delegate are two cursors. The server says
@@ -24,6 +24,8 @@ import type { Announcement, PresenceEntry, PresenceParticipant } from './presenc
 export interface RemoteAwarenessState {
   user: { name: string; color: string; colorLight: string };
   cursor: { anchor: unknown; head: unknown } | null;
+  /** The same as `cursor`, under the name y-monaco reads. */
+  selection: { anchor: unknown; head: unknown } | null;
   participant: PresenceParticipant;
   paragraphId: string | null;
   connectionId: string | null;
@@ -110,7 +112,8 @@ export class AwarenessBridge {
 
   /** The local state changed: publish its cursor if it moved. */
   private localChanged(): void {
-    const announcement = announcementOf(this.doc, this.awareness.getLocalState()?.cursor);
+    const local = this.awareness.getLocalState();
+    const announcement = announcementOf(this.doc, local?.cursor ?? local?.selection);
     const key = JSON.stringify(announcement);
     if (key === this.published) return;
     this.published = key;
@@ -126,9 +129,11 @@ export class AwarenessBridge {
 
 function remoteStateOf(entry: PresenceEntry): RemoteAwarenessState {
   const json = (position: Y.RelativePosition) => Y.relativePositionToJSON(position);
+  const cursor = entry.cursor ? { anchor: json(entry.selectionAnchor ?? entry.cursor), head: json(entry.cursor) } : null;
   return {
     user: userOf(entry.participant),
-    cursor: entry.cursor ? { anchor: json(entry.selectionAnchor ?? entry.cursor), head: json(entry.cursor) } : null,
+    cursor,
+    selection: cursor,
     participant: entry.participant,
     paragraphId: entry.paragraphId,
     connectionId: entry.connectionId,

@@ -76,6 +76,7 @@ describe('presence as a y-protocols Awareness', () => {
     );
     expect(resolved(watcher, selecting[1].cursor)).toEqual({ anchorParagraph: paragraphId, headParagraph: paragraphId, anchor: 3, head: 11 });
     expect(selecting[1].paragraphId).toBe(paragraphId);
+    expect(selecting[1].selection, 'the same under the name y-monaco reads').toEqual(selecting[1].cursor);
     expect(watcher.text(paragraphId).toString().slice(3, 11)).toBe('reaffirm');
     expect(changes.some((change) => change.updated.includes(selecting[0]))).toBe(true);
     const other = [...remoteStates(watcher)].find(([id, state]) => id !== selecting[0] && state.participant.id === cast.ids.coFacilitator);
@@ -103,14 +104,18 @@ describe('presence as a y-protocols Awareness', () => {
     expect([...remoteStates(watcher).values()].filter((state) => state.participant.id === cast.ids.coFacilitator), 'tab 2 is still there').toHaveLength(1);
   });
 
-  it('tells the others nowhere when the local cursor goes, and keeps the participant-keyed presence map', async () => {
+  it('tells the others where the local cursor (or selection) is, and nowhere when it goes, in the participant-keyed presence map too', async () => {
     const { session: watcher } = await open(cast.delegation.token!);
     const { session: editor } = await open(cast.coFacilitator2.token!);
     const text = editor.text(paragraphId);
     editor.awareness.setLocalStateField('cursor', { anchor: Y.createRelativePositionFromTypeIndex(text, 1), head: Y.createRelativePositionFromTypeIndex(text, 1) });
     await waitFor('the cursor in the presence map', () => watcher.presence.get(cast.ids.coFacilitator2!)?.index === 1);
     expect(watcher.presence.get(cast.ids.coFacilitator2!)?.paragraphId).toBe(paragraphId);
-    editor.awareness.setLocalStateField('cursor', null);
+    // y-monaco's name for it works too.
+    editor.awareness.setLocalStateField('cursor', undefined);
+    editor.awareness.setLocalStateField('selection', { anchor: Y.createRelativePositionFromTypeIndex(text, 4), head: Y.createRelativePositionFromTypeIndex(text, 4) });
+    await waitFor('the selection in the presence map', () => watcher.presence.get(cast.ids.coFacilitator2!)?.index === 4);
+    editor.awareness.setLocalStateField('selection', null);
     await waitFor('the cursor gone', () => {
       const entry = watcher.presence.get(cast.ids.coFacilitator2!);
       return entry && entry.paragraphId === null && entry.cursor === null;

@@ -195,6 +195,15 @@ describe('the session as a Yjs provider', () => {
       expect(await serverText(reader, cast.declarationId, paragraphId)).toMatchObject({ doc: 'We recognise.', paragraph: 'We recognise.' });
     });
 
+    it('of an XML fragment (what y-prosemirror edits) fails the session, with the server’s code', async () => {
+      const paragraphId = await paragraph('We resolve.');
+      const { session, rejection } = await failedBy((s) => s.doc.getXmlFragment(paragraphId).insert(0, [new Y.XmlText('Rich')]));
+      expect(rejection.code).toBe('BAD_USER_INPUT');
+      expect(session.status).toBe('failed');
+      const reader = client(server.url, cast.observer.token!);
+      expect((await serverText(reader, cast.declarationId, paragraphId)).paragraph).toBe('We resolve.');
+    });
+
     it('into a paragraph that does not exist fails the session, with the server’s code', async () => {
       const { session, statuses, rejection } = await failedBy((s) => s.text(randomUUID()).insert(0, 'Nowhere'));
       expect(rejection.code).toBe(session.error?.code);
