@@ -2,7 +2,8 @@
  * Updates the server writes itself (a new paragraph's initial text, an
  * accepted amendment). They are made on a scratch document and stored and
  * broadcast exactly like a client's update, so every replica converges on
- * them the usual way.
+ * them the usual way. They are written only through `writeServerUpdate`
+ * (drafting/serverText.ts), which also tells the other instances.
  */
 import * as Y from 'yjs';
 

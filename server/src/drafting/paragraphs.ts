@@ -2,11 +2,11 @@
  * Paragraphs: adding, moving, status and objectives (the co-facilitators' pen).
  *
  * A new paragraph's text is written into the declaration's Y.Doc as a server
- * update, stored in the update log in the same transaction as the paragraph
- * row and its change event, and broadcast after commit like any update.
+ * update (`writeServerUpdate`), stored in the update log in the same
+ * transaction as the paragraph row and its change event, announced to the
+ * other instances at commit and broadcast after it like any update.
  */
-import { initialTextUpdate, SERVER_ORIGIN } from '../collab/serverEdits.js';
-import { insertUpdates } from '../collab/updateLog.js';
+import { initialTextUpdate } from '../collab/serverEdits.js';
 import { ChangeKind, Paragraph, ParagraphStatus, Section, type Declaration } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
@@ -14,6 +14,7 @@ import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { requireDrafting } from './lifecycle.js';
 import { lockTarget } from './lookup.js';
+import { writeServerUpdate } from './serverText.js';
 import { Structure } from './structure.js';
 import { objectives as validObjectives, paragraphText } from './validation.js';
 
@@ -79,17 +80,9 @@ export async function addParagraph(command: Command, props: AddParagraphProps): 
 
 /** Stores the update that puts `text` into the new paragraph's Y.Text. */
 async function writeInitialText(command: Command, declaration: Declaration, paragraph: Paragraph, text: string) {
-  const { hub } = command.services;
-  // Caught up under our lock, before we write: the hub must never load our
-  // own uncommitted rows.
-  const live = await hub.current(command.em, declaration.id);
-  const update = initialTextUpdate(live.doc, paragraph.id, text);
-  declaration.lastDocSeq += 1;
-  const seq = declaration.lastDocSeq;
-  await insertUpdates(command.em, declaration.id, [{ seq, update, origin: SERVER_ORIGIN, actorId: command.viewer?.id ?? null }]);
+  const seq = await writeServerUpdate(command, declaration, (doc) => initialTextUpdate(doc, paragraph.id, text));
   paragraph.textDocSeq = seq;
   paragraph.feedDocSeq = seq; // PARAGRAPH_ADDED carries this text
-  command.afterCommit(() => hub.committed(declaration.id, { seq, update, origin: SERVER_ORIGIN }));
 }
 
 export interface MoveParagraphProps {
