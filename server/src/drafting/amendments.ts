@@ -6,9 +6,24 @@
  *   PENDING --accept (co-facilitator)--> ACCEPTED   the range is replaced in the Y.Text
  *   PENDING --reject (co-facilitator)--> REJECTED
  *
- * A decided amendment is decided for good (CONFLICT). A delegation either
- * supports or opposes an amendment, never both; it may change sides. All of
- * it only while DRAFTING: the silence procedure freezes amendments too.
+ * A decided amendment is decided for good (CONFLICT). All of it only while
+ * DRAFTING: the silence procedure freezes amendments too.
+ *
+ * Delegation, not delegate: a delegation may send several delegates, and
+ * they speak for it with one voice, as the secretariat records it. So
+ *  - a delegation holds one position on an amendment, supports or opposes,
+ *    never both, and counts once: a second delegate of Mexico supporting an
+ *    amendment Mexico already supports changes nothing (no event: Mexico
+ *    said nothing new);
+ *  - a delegate of Mexico opposing what another delegate of Mexico
+ *    supported changes Mexico's position, as when one delegate changes
+ *    sides: the latest statement for the delegation stands, and the change
+ *    log records who made it;
+ *  - "its own amendment" is the proposing delegation's: no delegate of
+ *    Mexico may support or oppose Mexico's amendment (BAD_USER_INPUT, as
+ *    for its proposer), and any delegate of Mexico may withdraw it.
+ * The delegation a participant speaks for is `speakerName`: its delegation,
+ * or its name when it names none.
  */
 import type { Action } from '../auth/policy.js';
 import { resolveAnchor } from '../collab/anchors.js';
@@ -82,18 +97,31 @@ function whose(amendment: Amendment): string {
   return `${speakerName(amendment.proposer.getEntity())}'s amendment`;
 }
 
-/** Support or opposition of the calling delegation; switching sides replaces the other. */
+/** Whether the amendment is the calling participant's delegation's own. */
+function tabledByCallersDelegation(command: Command, amendment: Amendment): boolean {
+  return speakerName(amendment.proposer.getEntity()) === speakerName(command.viewer!);
+}
+
+/**
+ * Support or opposition of the calling delegate's delegation (see the module
+ * comment): the same stance again, by any of its delegates, changes
+ * nothing; the other stance replaces it.
+ */
 export async function takePosition(command: Command, amendmentId: string, stance: Stance): Promise<Amendment> {
   const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.table');
   const viewer = command.viewer!;
-  if (amendment.proposer.id === viewer.id) throw badInput('a delegation cannot support or oppose its own amendment');
-  const existing = await command.em.findOne(AmendmentPosition, { amendment: amendment.id, participant: viewer.id });
+  const delegation = speakerName(viewer);
+  if (tabledByCallersDelegation(command, amendment)) {
+    throw badInput(`${delegation} tabled this amendment: a delegation cannot support or oppose its own amendment`);
+  }
+  const existing = await command.em.findOne(AmendmentPosition, { amendment: amendment.id, delegation });
   if (existing?.stance === stance) return amendment;
   if (existing) {
     existing.stance = stance;
+    existing.participant = command.em.getReference(Participant, viewer.id, { wrapped: true });
     existing.at = new Date();
   } else {
-    command.em.create(AmendmentPosition, { amendment: amendment.id, participant: viewer.id, stance });
+    command.em.create(AmendmentPosition, { amendment: amendment.id, delegation, participant: viewer.id, stance });
   }
   const supported = stance === Stance.SUPPORT;
   recordChange(command, declaration, {
@@ -108,7 +136,7 @@ export async function takePosition(command: Command, amendmentId: string, stance
 
 export async function withdrawAmendment(command: Command, amendmentId: string): Promise<Amendment> {
   const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.table');
-  if (amendment.proposer.id !== command.viewer!.id) throw forbidden('only the proposer may withdraw an amendment');
+  if (!tabledByCallersDelegation(command, amendment)) throw forbidden('only the proposing delegation may withdraw an amendment');
   decide(command, amendment, AmendmentStatus.WITHDRAWN, null);
   recordChange(command, declaration, {
     kind: ChangeKind.AMENDMENT_WITHDRAWN,
