@@ -40,6 +40,8 @@ export interface AppOptions {
   exposeErrorDetails: boolean;
   /** Origins answered with CORS headers (`*`: any); none by default. */
   corsOrigins?: string[];
+  /** Proxies whose X-Forwarded-For names the client (DRAFTROOM_TRUSTED_PROXIES); none by default. */
+  trustedProxies?: string[];
   compaction?: Partial<CompactionOptions> & { intervalMs?: number };
   /** PARAGRAPH_EDITED coalescing: quiet period and longest wait (ms). */
   editQuietMs?: number;
@@ -125,6 +127,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       introspection: options.introspection,
       exposeErrorDetails: options.exposeErrorDetails,
       corsOrigins: options.corsOrigins ?? [],
+      trustedProxies: options.trustedProxies ?? [],
     });
     stops.push(() => http.close());
     const timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;

@@ -2,6 +2,7 @@
  * Configuration, read once from the environment. Every knob is documented in
  * the README's "Configuration" table; defaults suit a laptop and CI.
  */
+import { trustProxies } from './limits/clientAddress.js';
 
 export interface Config {
   port: number;
@@ -21,6 +22,12 @@ export interface Config {
   exposeErrorDetails: boolean;
   /** Origins answered with CORS headers (`*`: any); empty: no CORS headers at all. */
   corsOrigins: string[];
+  /**
+   * Reverse proxies whose `X-Forwarded-For` names the client (addresses,
+   * CIDRs, `loopback`, `linklocal`, `uniquelocal`); empty: none, the peer's
+   * address is the client's (see limits/clientAddress.ts).
+   */
+  trustedProxies: string[];
 }
 
 export interface Limits {
@@ -105,6 +112,17 @@ function list(env: NodeJS.ProcessEnv, name: string): string[] {
     .filter((item) => item !== '');
 }
 
+/** The trusted proxies, checked now: a typo must stop the start, not silently trust nobody (or everybody). */
+function trustedProxies(env: NodeJS.ProcessEnv, name: string): string[] {
+  const entries = list(env, name);
+  try {
+    trustProxies(entries);
+  } catch (error) {
+    throw new Error(`${name} must be comma-separated addresses, CIDRs, loopback, linklocal or uniquelocal: ${(error as Error).message}`);
+  }
+  return entries;
+}
+
 /** Reads the configuration; throws with the variable's name on a malformed value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
@@ -119,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     introspection: bool(env, 'DRAFTROOM_INTROSPECTION', true),
     exposeErrorDetails: bool(env, 'DRAFTROOM_EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
     corsOrigins: list(env, 'DRAFTROOM_CORS_ORIGINS'),
+    trustedProxies: trustedProxies(env, 'DRAFTROOM_TRUSTED_PROXIES'),
     limits: {
       bodyBytes: int(env, 'DRAFTROOM_MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes),
       queryDepth: int(env, 'DRAFTROOM_MAX_QUERY_DEPTH', DEFAULT_LIMITS.queryDepth),

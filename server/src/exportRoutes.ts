@@ -9,6 +9,12 @@
  * `?revisionId=<id>` exports a published revision. Authentication as for
  * GraphQL: `Authorization: Bearer <token>`. Errors are JSON with the
  * contract's code, and the HTTP status that goes with it.
+ *
+ * Each download takes one token from its caller's request bucket, the one
+ * its GraphQL requests and WebSocket operations take from (limits/): an
+ * export renders the whole declaration, so it is no cheaper to ask for.
+ * Over the limit: 429 with `Retry-After`, and the same error as GraphQL's
+ * (BAD_USER_INPUT, `limit`, `retryAfterMs`).
  */
 import { randomUUID } from 'node:crypto';
 import type express from 'express';
@@ -17,6 +23,7 @@ import { exportDeclaration } from './drafting/export/exportDeclaration.js';
 import { EXPORT_MEDIA, type ExportFormatName } from './drafting/export/index.js';
 import { DomainError, ErrorCode, isDatabaseUnavailable, unavailable } from './errors.js';
 import { viewerForToken } from './graphql/context.js';
+import { callerKey, RateLimitError, type RateLimits } from './limits/rateLimits.js';
 import type { Services } from './services.js';
 
 const ROUTES: [string, ExportFormatName][] = [
@@ -35,12 +42,14 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UNAVAILABLE]: 503,
 };
 
-export function mountExportRoutes(app: express.Express, services: Services): void {
+export function mountExportRoutes(app: express.Express, services: Services, rates: RateLimits): void {
   for (const [file, format] of ROUTES) {
     app.get(`/declarations/:id/${file}`, async (req, res) => {
       const em = services.orm.em.fork();
       try {
-        const viewer = await viewerForToken(em, bearerToken(req.headers.authorization));
+        const token = bearerToken(req.headers.authorization);
+        const viewer = await viewerForToken(em, token);
+        rates.request(callerKey(token, viewer !== null, req.ip));
         const revisionId = typeof req.query.revisionId === 'string' ? req.query.revisionId : null;
         const body = await exportDeclaration(em, services, viewer, { declarationId: String(req.params.id), format, revisionId });
         const media = EXPORT_MEDIA[format];
@@ -52,7 +61,9 @@ export function mountExportRoutes(app: express.Express, services: Services): voi
         const error = !(raw instanceof DomainError) && isDatabaseUnavailable(raw) ? unavailable('the database is unavailable right now; retry shortly') : raw;
         if (error instanceof DomainError) {
           services.metrics.reject(error.code);
-          res.status(STATUS[error.code]).json({ errors: [{ message: error.message, extensions: { code: error.code } }] });
+          const status = error instanceof RateLimitError ? error.extensions.http.status : STATUS[error.code];
+          if (error instanceof RateLimitError) res.setHeaders(error.extensions.http.headers);
+          res.status(status).json({ errors: [{ message: error.message, extensions: { ...error.details, code: error.code } }] });
           return;
         }
         const requestId = randomUUID();

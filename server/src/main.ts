@@ -105,6 +105,7 @@ async function main() {
     introspection: config.introspection,
     exposeErrorDetails: config.exposeErrorDetails,
     corsOrigins: config.corsOrigins,
+    trustedProxies: config.trustedProxies,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   });
   let demo: DemoTokens | null = null;

@@ -34,6 +34,7 @@ import { toleratingClosedWrites } from './observability/closedConnections.js';
 import { mountOperationalRoutes } from './observability/routes.js';
 import { requestLog } from './observability/requestLog.js';
 import { watchedWsExecution } from './observability/wsOperations.js';
+import { trustProxies } from './limits/clientAddress.js';
 import { admitHttpRequest } from './limits/httpGuard.js';
 import { RateLimits } from './limits/rateLimits.js';
 import { SocketGuard } from './limits/socketGuard.js';
@@ -47,6 +48,8 @@ export interface HttpServerOptions {
   exposeErrorDetails: boolean;
   /** Origins answered with CORS headers (`*`: any); empty: none (see auth/cors.ts). */
   corsOrigins?: string[];
+  /** Proxies whose X-Forwarded-For is believed (see limits/clientAddress.ts); none by default. */
+  trustedProxies?: string[];
 }
 
 export interface RunningHttpServer {
@@ -70,6 +73,9 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   const documents = new DocumentCache(schema, [...specifiedRules, ...validationRules]);
   const app = express();
   app.disable('x-powered-by');
+  // One rule for the client's address, `req.ip` over HTTP and the upgrade request over WebSocket.
+  const trust = trustProxies(options.trustedProxies ?? []);
+  app.set('trust proxy', trust);
   // Request id, request log, and the 503 of a draining instance, before anything else (see observability/, lifecycle/).
   app.use(requestLog(log, services.metrics), services.lifecycle.gate);
   // Express's own error pages show stack traces unless its env is production.
@@ -78,7 +84,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   // Requests per caller (HTTP and WebSocket share the buckets), connections
   // per caller, subscriptions per connection: see limits/.
   const rates = new RateLimits(limits);
-  const guard = new SocketGuard(limits, rates, services.connections);
+  const guard = new SocketGuard(limits, rates, services.connections, trust);
   const httpServer = http.createServer(app);
 
   // Sockets whose connection goes away mid-write are closed connections, not errors (observability/closedConnections.ts).
@@ -180,7 +186,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  mountExportRoutes(app, services);
+  mountExportRoutes(app, services, rates);
   mountOperationalRoutes(app, services);
   mountWebRoutes(app); // the drafting room's page at / and /declarations/:id (web/dist)
   app.use(
@@ -191,7 +197,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
         const requestId = (req.headers['x-request-id'] as string | undefined)?.slice(0, 100) || randomUUID();
         const token = bearerToken(req.headers.authorization);
         const viewer = await viewerForToken(services.orm.em.fork(), token).catch(unavailableAtTheDoor);
-        return createContext(services, viewer, requestId, null, admitHttpRequest(rates, token, viewer, req.socket.remoteAddress));
+        return createContext(services, viewer, requestId, null, admitHttpRequest(rates, token, viewer, req.ip));
       },
     }),
   );

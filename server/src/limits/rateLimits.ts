@@ -4,8 +4,9 @@
  *
  * A caller is its token, by the token's SHA-256 (the same hash the database
  * holds; the token itself is never kept), when the token is a participant's;
- * otherwise (no token, or one nobody holds) its remote address, so that made-up
- * tokens cannot each get a fresh bucket. Each caller has a token bucket per
+ * otherwise (no token, or one nobody holds) its client address (the peer's,
+ * or the one a trusted proxy forwarded: limits/clientAddress.ts), so that
+ * made-up tokens cannot each get a fresh bucket. Each caller has a token bucket per
  * limit (see tokenBucket.ts). Buckets live in this process: with several
  * instances behind a load balancer a caller's ceiling is the sum of theirs.
  *

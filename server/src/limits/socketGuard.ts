@@ -21,12 +21,14 @@ import type { Viewer } from '../auth/policy.js';
 import type { ClosableSocket, LiveConnections } from '../auth/liveConnections.js';
 import type { Limits } from '../config.js';
 import { badInput, type DomainError } from '../errors.js';
+import { clientAddress, type AddressedRequest, type TrustProxy } from './clientAddress.js';
 import { callerKey, RateLimitError, type RateLimits } from './rateLimits.js';
 
 /** What the guard keeps per connection, in graphql-ws's `ctx.extra`. */
 export interface GuardedExtra {
   socket: ClosableSocket;
-  request: { socket: { remoteAddress?: string } };
+  /** The upgrade request: its peer, and its X-Forwarded-For when the peer is a trusted proxy. */
+  request: AddressedRequest;
   callerKey?: string;
   subscriptionIds?: Set<string>;
 }
@@ -46,13 +48,14 @@ export class SocketGuard {
     private readonly limits: Pick<Limits, 'subscriptionsPerConnection'>,
     private readonly rates: RateLimits,
     private readonly connections: LiveConnections,
+    private readonly trust: TrustProxy,
   ) {}
 
   /** Registers an authenticated connection; false once it has been closed with the reason. */
   admit(extra: GuardedExtra, token: string | null, viewer: Viewer | null): boolean {
     // Already closed by someone else (an unreachable database, a shutdown): nothing to admit.
     if (extra.socket.readyState !== undefined && extra.socket.readyState !== 1) return false;
-    extra.callerKey = callerKey(token, viewer !== null, extra.request.socket.remoteAddress);
+    extra.callerKey = callerKey(token, viewer !== null, clientAddress(extra.request, this.trust));
     extra.subscriptionIds = new Set();
     const admission = this.connections.admit(extra.socket, extra.callerKey, viewer?.id ?? null);
     if (admission.ok) return true;
@@ -62,7 +65,7 @@ export class SocketGuard {
 
   /** The caller key of an admitted connection. */
   keyOf(extra: GuardedExtra): string {
-    return extra.callerKey ?? callerKey(null, false, extra.request.socket.remoteAddress);
+    return extra.callerKey ?? callerKey(null, false, clientAddress(extra.request, this.trust));
   }
 
   /** Takes the operation's request token; the errors to answer with when over the rate. */

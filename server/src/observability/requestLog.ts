@@ -7,7 +7,9 @@
  * context from it), returned as the `x-request-id` response header, and set
  * as the request's logging scope, so every line logged while it runs carries
  * it. One line is logged per request when it ends: method, path (never the
- * query string or headers: no token can get there), status, duration.
+ * query string or headers: no token can get there), status, duration, and
+ * the client's address (`req.ip`: the peer's, or the one a trusted proxy
+ * forwarded, see limits/clientAddress.ts).
  */
 import type express from 'express';
 import { randomUUID } from 'node:crypto';
@@ -36,13 +38,15 @@ export function requestLog(log: Logger, metrics: Metrics): express.RequestHandle
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
     const path = req.path; // now: routers mounted on a path rewrite it for their handlers
+    const clientAddress = req.ip; // now: a connection that closed early has no peer address any more
     res.once('close', () => {
       const route = routeOf(path);
       const status = res.writableFinished ? res.statusCode : 0; // 0: the connection closed before the answer
       metrics.httpRequests.inc({ route, status: String(status) });
       // Probes and scrapes every few seconds would drown the interesting lines.
       const level = route === '/healthz' || route === '/readyz' || route === '/metrics' ? 'debug' : 'info';
-      log[level]({ requestId, method: req.method, path, status, durationMs: Math.round((performance.now() - started) * 10) / 10 }, 'http request');
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      log[level]({ requestId, method: req.method, path, status, durationMs, clientAddress }, 'http request');
     });
     requestContext.run({ requestId }, next);
   };
