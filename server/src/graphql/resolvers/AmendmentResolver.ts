@@ -32,7 +32,7 @@ export class AmendmentResolver {
 
   @Mutation(() => AmendmentType, {
     description:
-      "DELEGATION, on another delegation's PENDING amendment while DRAFTING (its own: BAD_USER_INPUT; decided: CONFLICT): the caller supports it, replacing an opposition. Records AMENDMENT_SUPPORTED; already supporting: nothing changes.",
+      "DELEGATION, on another delegation's PENDING amendment while DRAFTING (its own delegation's, whichever delegate tabled it: BAD_USER_INPUT; decided: CONFLICT): the caller's delegation supports it, replacing its opposition (a delegation holds one position, whichever of its delegates states it). Records AMENDMENT_SUPPORTED; the delegation already supporting, by any of its delegates: nothing changes.",
   })
   async supportAmendment(@Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => takePosition(c, amendmentId, Stance.SUPPORT)));
@@ -40,14 +40,15 @@ export class AmendmentResolver {
 
   @Mutation(() => AmendmentType, {
     description:
-      "DELEGATION, on another delegation's PENDING amendment while DRAFTING (its own: BAD_USER_INPUT; decided: CONFLICT): the caller opposes it, replacing a support. Records AMENDMENT_OPPOSED; already opposing: nothing changes.",
+      "DELEGATION, on another delegation's PENDING amendment while DRAFTING (its own delegation's, whichever delegate tabled it: BAD_USER_INPUT; decided: CONFLICT): the caller's delegation opposes it, replacing its support (a delegation holds one position, whichever of its delegates states it). Records AMENDMENT_OPPOSED; the delegation already opposing, by any of its delegates: nothing changes.",
   })
   async opposeAmendment(@Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => takePosition(c, amendmentId, Stance.OPPOSE)));
   }
 
   @Mutation(() => AmendmentType, {
-    description: 'Its proposer only (FORBIDDEN for anyone else), while PENDING and DRAFTING (CONFLICT otherwise): WITHDRAWN. Records AMENDMENT_WITHDRAWN.',
+    description:
+      "A delegate of the proposer's delegation only (FORBIDDEN for anyone else), while PENDING and DRAFTING (CONFLICT otherwise): WITHDRAWN. Records AMENDMENT_WITHDRAWN.",
   })
   async withdrawAmendment(@Arg('amendmentId', () => ID, { description: ID_ARG.amendment }) amendmentId: string, @Ctx() ctx: Context): Promise<AmendmentType> {
     return AmendmentType.from(await command(ctx, (c) => withdrawAmendment(c, amendmentId)));
@@ -93,12 +94,16 @@ export class AmendmentResolver {
     return Object.assign(new TextAnchorType(), resolveAnchor(live.doc, a.storedAnchor));
   }
 
-  @FieldResolver(() => [ParticipantType], { description: 'The delegates who support it, in the order they took that position.' })
+  @FieldResolver(() => [ParticipantType], {
+    description: 'The delegations that support it, one delegate each (the one who last stated the position), in the order they took it.',
+  })
   async supporters(@Root() a: AmendmentType, @Ctx() ctx: Context): Promise<ParticipantType[]> {
     return this.withStance(a, ctx, Stance.SUPPORT);
   }
 
-  @FieldResolver(() => [ParticipantType], { description: 'The delegates who oppose it, in the order they took that position.' })
+  @FieldResolver(() => [ParticipantType], {
+    description: 'The delegations that oppose it, one delegate each (the one who last stated the position), in the order they took it.',
+  })
   async opponents(@Root() a: AmendmentType, @Ctx() ctx: Context): Promise<ParticipantType[]> {
     return this.withStance(a, ctx, Stance.OPPOSE);
   }

@@ -88,7 +88,7 @@ export class CollabResolver {
 
   @Mutation(() => UpdateAckType, {
     description:
-      "CO_FACILITATOR, while DRAFTING (CONFLICT after): applies a Yjs update to the declaration's text and answers once it is durably committed; subscribers see it only then. Refused whole, the document unchanged, when it does not decode or touches anything but the texts of existing OPEN paragraphs (BAD_USER_INPUT, or CONFLICT for a paragraph no longer OPEN), or when it builds on changes the server lacks (CONFLICT: resync with documentState and resend). Rate-limited per token (DRAFTROOM_MAX_UPDATES_PER_SECOND: BAD_USER_INPUT with retryAfterMs).",
+      "CO_FACILITATOR, while DRAFTING (CONFLICT after): applies a Yjs update to the declaration's text and answers once it is durably committed; subscribers see it only then. Refused whole, the document unchanged, when it does not decode, touches anything but the texts of existing OPEN paragraphs, or inserts NUL, a bidirectional control or an invisible character (U+202A–U+202E, U+2066–U+2069, U+200B, U+FEFF) (BAD_USER_INPUT, or CONFLICT for a paragraph no longer OPEN), or when it builds on changes the server lacks (CONFLICT: resync with documentState and resend). Rate-limited per token (DRAFTROOM_MAX_UPDATES_PER_SECOND: BAD_USER_INPUT with retryAfterMs).",
   })
   async applyUpdate(
     @Arg('declarationId', () => ID, { description: ID_ARG.declaration }) declarationId: string,
