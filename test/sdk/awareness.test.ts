@@ -104,6 +104,28 @@ describe('presence as a y-protocols Awareness', () => {
     expect([...remoteStates(watcher).values()].filter((state) => state.participant.id === cast.ids.coFacilitator), 'tab 2 is still there').toHaveLength(1);
   });
 
+  it('carries a selection to a session on another instance (over NOTIFY), and its going', async () => {
+    const other = await startServer({ databaseUrl: server.databaseUrl, bootstrapToken: server.bootstrapToken });
+    const elsewhere = sdkClient(other.url, cast.observer.token!);
+    try {
+      const watcher = await elsewhere.openDeclaration(cast.declarationId);
+      const { session: editor } = await open(cast.coFacilitator.token!);
+      const text = editor.text(paragraphId);
+      await waitFor('both documents alike', () => watcher.text(paragraphId).toString() === text.toString());
+      editor.awareness.setLocalStateField('cursor', { anchor: Y.createRelativePositionFromTypeIndex(text, 0), head: Y.createRelativePositionFromTypeIndex(text, 5) });
+      const [clientId, state] = await waitFor('the selection on the other instance', () =>
+        [...remoteStates(watcher)].find(([, candidate]) => candidate.participant.id === cast.ids.coFacilitator && candidate.cursor !== null),
+      );
+      expect(resolved(watcher, state.cursor)).toEqual({ anchorParagraph: paragraphId, headParagraph: paragraphId, anchor: 0, head: 5 });
+      expect(state.connectionId).toEqual(expect.any(String));
+      editor.close();
+      await waitFor('the editor to leave the other instance’s awareness', () => !remoteStates(watcher).has(clientId));
+    } finally {
+      elsewhere.close();
+      await other.stop();
+    }
+  });
+
   it('tells the others where the local cursor (or selection) is, and nowhere when it goes, in the participant-keyed presence map too', async () => {
     const { session: watcher } = await open(cast.delegation.token!);
     const { session: editor } = await open(cast.coFacilitator2.token!);
