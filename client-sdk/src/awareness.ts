@@ -47,7 +47,8 @@ export class AwarenessBridge {
   /** Connection key → the awareness client id standing for it. */
   private readonly clientIds = new Map<string, number>();
   private nextClientId = 1;
-  private published: string | null = null;
+  /** The last announcement published; at first "nowhere", as the local state has no cursor (nothing to say until it has one). */
+  private published = JSON.stringify(announcementOf(null, null));
   private destroyed = false;
 
   constructor(
@@ -145,9 +146,9 @@ function remoteStateOf(entry: PresenceEntry): RemoteAwarenessState {
  * their JSON) is, for `updatePresence`: the paragraph is the root Y.Text the
  * head is in. A cursor in no paragraph of this document is "nowhere".
  */
-export function announcementOf(doc: Y.Doc, cursor: { anchor?: unknown; head?: unknown } | null | undefined): Announcement {
+export function announcementOf(doc: Y.Doc | null, cursor: { anchor?: unknown; head?: unknown } | null | undefined): Announcement {
   const nowhere: Announcement = { paragraphId: null, cursor: null, selectionAnchor: null };
-  if (!cursor || !cursor.head) return nowhere;
+  if (!doc || !cursor || !cursor.head) return nowhere;
   const head = Y.createRelativePositionFromJSON(cursor.head);
   const anchor = cursor.anchor ? Y.createRelativePositionFromJSON(cursor.anchor) : head;
   const paragraphId = rootNameOf(doc, head);
