@@ -11,6 +11,13 @@ describe('tokens', () => {
     expect(hashToken(a)).toBe(hashToken(a));
   });
 
+  it('hashToken is SHA-256 of the UTF-8 bytes, in lowercase hex (known answers: FIPS 180-2 "abc", and sha256sum)', () => {
+    // Stored hashes must stay valid across releases: a changed digest or encoding would log every participant out.
+    expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(hashToken('drt_example')).toBe('4c6c7ff83a0db1a39ced2fa4694a53aaf08e0b2673d5a22b38683844b98de134');
+    expect(hashToken('drt_C\u00f4te')).toBe('5e9d3219f68aa1ffccf263f7651ff001630689b3f2a37f29b91bc2d2def64118');
+  });
+
   it('sameTokenHash: equal hashes are the same; hashes differing in the first or the last digit are not', () => {
     const h = hashToken('drt_example');
     expect(sameTokenHash(h, h)).toBe(true);
