@@ -42,6 +42,8 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Proxies whose X-Forwarded-For names the client (DRAFTROOM_TRUSTED_PROXIES); none by default. */
   trustedProxies?: string[];
+  /** The self-contained explorer page for browsers at /graphql (DRAFTROOM_EXPLORER); off by default. */
+  explorer?: boolean;
   compaction?: Partial<CompactionOptions> & { intervalMs?: number };
   /** PARAGRAPH_EDITED coalescing: quiet period and longest wait (ms). */
   editQuietMs?: number;
@@ -128,6 +130,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       exposeErrorDetails: options.exposeErrorDetails,
       corsOrigins: options.corsOrigins ?? [],
       trustedProxies: options.trustedProxies ?? [],
+      explorer: options.explorer ?? false,
     });
     stops.push(() => http.close());
     const timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;

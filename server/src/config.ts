@@ -28,6 +28,8 @@ export interface Config {
    * address is the client's (see limits/clientAddress.ts).
    */
   trustedProxies: string[];
+  /** A browser at /graphql gets a small self-contained explorer: on unless NODE_ENV=production (DRAFTROOM_EXPLORER overrides). */
+  explorer: boolean;
 }
 
 export interface Limits {
@@ -138,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     exposeErrorDetails: bool(env, 'DRAFTROOM_EXPOSE_ERROR_DETAILS', env.NODE_ENV !== 'production'),
     corsOrigins: list(env, 'DRAFTROOM_CORS_ORIGINS'),
     trustedProxies: trustedProxies(env, 'DRAFTROOM_TRUSTED_PROXIES'),
+    explorer: bool(env, 'DRAFTROOM_EXPLORER', env.NODE_ENV !== 'production'),
     limits: {
       bodyBytes: int(env, 'DRAFTROOM_MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes),
       queryDepth: int(env, 'DRAFTROOM_MAX_QUERY_DEPTH', DEFAULT_LIMITS.queryDepth),

@@ -106,6 +106,7 @@ async function main() {
     exposeErrorDetails: config.exposeErrorDetails,
     corsOrigins: config.corsOrigins,
     trustedProxies: config.trustedProxies,
+    explorer: config.explorer,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
   });
   let demo: DemoTokens | null = null;

@@ -11,6 +11,7 @@
  * with UNAUTHENTICATED, the same way over both transports.
  */
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { NoSchemaIntrospectionCustomRule, specifiedRules } from 'graphql';
@@ -28,6 +29,7 @@ import { formatError } from './graphql/errorMapping.js';
 import { queryLimitsRule } from './graphql/guards.js';
 import { sharedSubscribe } from './graphql/sharedExecution.js';
 import { draftroomSchema } from './graphql/schema.js';
+import { mountExplorerRoute } from './explorerRoute.js';
 import { mountExportRoutes } from './exportRoutes.js';
 import { closeWhenUnavailable, unavailableAtTheDoor } from './lifecycle/refusals.js';
 import { toleratingClosedWrites } from './observability/closedConnections.js';
@@ -50,6 +52,8 @@ export interface HttpServerOptions {
   corsOrigins?: string[];
   /** Proxies whose X-Forwarded-For is believed (see limits/clientAddress.ts); none by default. */
   trustedProxies?: string[];
+  /** A browser at /graphql gets the self-contained explorer (explorerRoute.ts); off: a line of text. */
+  explorer?: boolean;
 }
 
 export interface RunningHttpServer {
@@ -169,6 +173,8 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     // wait for a 'close' event the already-closed, idle server has emitted
     // before: an idle instance then hung for the whole shutdown bound.
     plugins: [
+      // Apollo's landing page loads its explorer from a CDN; explorerRoute.ts answers browsers instead.
+      ApolloServerPluginLandingPageDisabled(),
       {
         async serverWillStart() {
           return {
@@ -189,6 +195,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   mountExportRoutes(app, services, rates);
   mountOperationalRoutes(app, services);
   mountWebRoutes(app); // the drafting room's page at / and /declarations/:id (web/dist)
+  mountExplorerRoute(app, '/graphql', { explorer: options.explorer ?? false });
   app.use(
     '/graphql',
     express.json({ limit: limits.bodyBytes }),
