@@ -41,22 +41,40 @@ describe('closing a client that is still trying to connect', () => {
     await server?.stop({ dropDatabase: true });
   });
 
-  /** A client through the cut proxy, and how many connections it has tried. */
+  /** A client through the cut proxy, how many connections it has tried, and how many of its sockets are not closed yet. */
   async function cutOffClient() {
     proxy.cut();
     const attempts = { count: 0 };
-    client = sdkClient(proxy.url('/graphql'), cast.coFacilitator.token!, { webSocketImpl: recordingWebSocket([], attempts) });
-    return { client, attempts };
+    const sockets = { unclosed: 0 };
+    const RecordingWebSocket = recordingWebSocket([], attempts);
+    client = sdkClient(proxy.url('/graphql'), cast.coFacilitator.token!, {
+      webSocketImpl: class extends RecordingWebSocket {
+        constructor(...args: ConstructorParameters<typeof RecordingWebSocket>) {
+          super(...args);
+          sockets.unclosed += 1;
+          this.addEventListener('close', () => (sockets.unclosed -= 1));
+        }
+      },
+    });
+    return { client, attempts, sockets };
   }
 
   it('leaves no unhandled rejection behind (which would end a Node process)', async () => {
-    const { client, attempts } = await cutOffClient();
-    const opening = client.openDeclaration(cast.declarationId).catch(() => {});
+    const { client, attempts, sockets } = await cutOffClient();
+    let settled = false;
+    const opening = client.openDeclaration(cast.declarationId).then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await waitFor('a connection attempt to be under way', () => attempts.count >= 1, { intervalMs: 1 });
     client.close();
-    // The absence of something cannot be waited for: give the refused attempt ample time to fail and be reported.
-    await pause(500);
-    void opening;
+    // The close is over once the refused attempt has failed (its socket's
+    // 'close' event: a rejection it causes comes from there) and the pending
+    // openDeclaration has been told. Node reports an unhandled rejection at
+    // the end of the task it happened in, before this wait's next poll.
+    await waitFor('every socket closed and openDeclaration settled', () => sockets.unclosed === 0 && settled, { intervalMs: 1 });
+    await opening;
+    await new Promise((resolve) => setImmediate(resolve));
     expect(unhandled.map((reason) => String((reason as Error)?.message ?? reason))).toEqual([]);
   });
 

@@ -66,9 +66,13 @@ describe('a connection that goes silent', () => {
   });
 
   it('abandons a connection attempt that is never answered, and gets through once the network is back', async () => {
+    // A relay of its own: the first test's client, cut off by its relay's
+    // black hole too, would reconnect through the same relay and its swallowed
+    // attempts would pass for this client's.
+    const network = await Relay.start(server.app.port);
     // The sockets' lives, for the failure message: what happened when.
     const attempts = { count: 0, log: [] as string[] };
-    const patient = sdkClient(relay.url('/graphql'), cast.coFacilitator2.token!, {
+    const patient = sdkClient(network.url('/graphql'), cast.coFacilitator2.token!, {
       keepAliveMs: 300,
       pongTimeoutMs: 300,
       connectTimeoutMs: 1_000, // default 10 s; short here so the test does not wait it out
@@ -80,15 +84,14 @@ describe('a connection that goes silent', () => {
     try {
       const session = await patient.openDeclaration(cast.declarationId);
       const before = attempts.count;
-      const swallowedBefore = relay.swallowed; // the relay is shared with the test above
-      relay.swallowNew = true; // the network goes silent: open connections and new handshakes alike
-      relay.blackHole();
+      network.swallowNew = true; // the network goes silent: open connections and new handshakes alike
+      network.blackHole();
       session.text(paragraphId).insert(0, '[silent] ');
       await waitFor('the session to go offline', () => session.status === 'offline');
       // Swallowed by the relay, not merely begun: the TCP connection reaches the relay a moment after the socket is made.
-      await waitFor('a reconnection attempt to be swallowed', () => relay.swallowed > swallowedBefore && attempts.count > before);
+      await waitFor('a reconnection attempt to be swallowed', () => network.swallowed > 0 && attempts.count > before);
       const swallowed = attempts.count;
-      relay.swallowNew = false; // the network is back, for new connections
+      network.swallowNew = false; // the network is back, for new connections
       // A client that waits for the swallowed handshake forever never tries again.
       await waitFor('another connection attempt after the swallowed one', () => attempts.count > swallowed, { timeoutMs: 15_000 }).catch((error: Error) => {
         throw new Error(`${error.message}; sockets: ${attempts.log.join(', ')}`);
@@ -97,8 +100,8 @@ describe('a connection that goes silent', () => {
       await session.flushed();
       expect((await serverText(direct, cast.declarationId, paragraphId)).doc.startsWith('[silent] ')).toBe(true);
     } finally {
-      relay.swallowNew = false;
       patient.close();
+      await network.close();
     }
   });
 });
