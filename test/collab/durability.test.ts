@@ -238,7 +238,8 @@ describe('acknowledged updates survive a SIGKILL of the server', () => {
     const acked = ackedUpdates();
     for (let client = 0; client < CLIENTS; client++) {
       const last = acked.filter((a) => a.client === client).length - 1;
-      if (last >= 0) expect(texts[paragraphIds[client % PARAGRAPHS]!]).toContain(` c${client}w${last}`);
+      expect(last, `client ${client} had an update acknowledged`).toBeGreaterThanOrEqual(0);
+      expect(texts[paragraphIds[client % PARAGRAPHS]!]).toContain(` c${client}w${last}`);
     }
   });
 
