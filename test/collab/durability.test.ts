@@ -7,18 +7,14 @@
  * process on the same database must hold every acknowledged update, and
  * serve paragraph texts equal to its Yjs document.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { GraphQLTestClient } from '../support/client.js';
 import { addParagraph, addSection, changeLog, createDeclaration } from '../support/factories.js';
+import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { createTestDatabase, dropTestDatabase } from '../support/testServer.js';
 import { PARAGRAPH_TEXTS, Replica, sendUpdate, serverDocument } from './collabSupport.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const CLIENTS = 10;
 const PARAGRAPHS = 5;
 /** SIGKILL when this many acknowledgements have arrived. */
@@ -26,59 +22,9 @@ const ACKS_BEFORE_KILL = 300;
 /** Each client could send this many; the kill comes long before. */
 const MAX_PER_CLIENT = 100;
 
-interface Child {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-const children = new Set<ChildProcess>();
-
-/** Starts `node --import tsx server/src/main.ts` and resolves with the URL it prints. */
-function startChild(databaseUrl: string, bootstrapToken: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DRAFTROOM_SEED_DEMO: 'false',
-      DRAFTROOM_BOOTSTRAP_TOKEN: bootstrapToken,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'test',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let output = '';
-  return new Promise<Child>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not print its URL in time:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /draftroom is running at (http:\/\/\S+\/graphql)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ process: child, url: match[1]!, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the server exited (code ${code}, signal ${signal}) before printing its URL:\n${output}`));
-    });
-  });
-}
-
-function clientOf(child: Child, token: string): GraphQLTestClient {
-  return new GraphQLTestClient(child.url, child.url.replace(/^http/, 'ws'), token);
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+/** The server as deployed (its own process), on the test's database. */
+function startInstance(databaseUrl: string, bootstrapToken: string): Promise<ServerProcess> {
+  return startServerProcess({ env: { DATABASE_URL: databaseUrl, DRAFTROOM_BOOTSTRAP_TOKEN: bootstrapToken, LOG_LEVEL: 'warn' } });
 }
 
 interface Sent {
@@ -96,22 +42,22 @@ describe('acknowledged updates survive a SIGKILL of the server', () => {
   let coFacilitatorToken: string;
   const sent: Sent[] = [];
   let killedWithSignal: string | null = null;
-  let restarted: Child;
+  let restarted: ServerProcess;
   let server: { doc: Y.Doc; seq: number };
   /** The document's seq before the burst. */
   let baseSeq = 0;
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
-    const first = await startChild(databaseUrl, bootstrapToken);
-    const secretariat = clientOf(first, bootstrapToken);
+    const first = await startInstance(databaseUrl, bootstrapToken);
+    const secretariat = first.client(bootstrapToken);
     declarationId = await createDeclaration(secretariat, 'Progress Declaration (durability)');
     const invitation = await secretariat.ok(
       'mutation($d: ID!, $i: InviteParticipantInput!) { inviteParticipant(declarationId: $d, input: $i) { token } }',
       { d: declarationId, i: { name: 'Ambassador Diallo', role: 'CO_FACILITATOR' } },
     );
     coFacilitatorToken = invitation.inviteParticipant.token;
-    const coFacilitator = clientOf(first, coFacilitatorToken);
+    const coFacilitator = first.client(coFacilitatorToken);
     const section = await addSection(coFacilitator, declarationId, 'Introduction');
     paragraphIds = [];
     for (let i = 0; i < PARAGRAPHS; i++) {
@@ -136,13 +82,13 @@ describe('acknowledged updates survive a SIGKILL of the server', () => {
       killed = true;
       first.process.kill('SIGKILL');
     };
-    const died = exited(first.process).then(() => {
+    const died = first.exited().then(() => {
       killedWithSignal = first.process.signalCode;
     });
 
     await Promise.all(
       replicas.map(async (replica, client) => {
-        const http = clientOf(first, coFacilitatorToken);
+        const http = first.client(coFacilitatorToken);
         const paragraphId = paragraphIds[client % PARAGRAPHS]!;
         for (let k = 0; k < MAX_PER_CLIENT && !killed; k++) {
           const update = replica.edit((doc) => {
@@ -173,16 +119,12 @@ describe('acknowledged updates survive a SIGKILL of the server', () => {
     kill();
     await died;
 
-    restarted = await startChild(databaseUrl, bootstrapToken);
-    server = await serverDocument(clientOf(restarted, coFacilitatorToken), declarationId);
+    restarted = await startInstance(databaseUrl, bootstrapToken);
+    server = await serverDocument(restarted.client(coFacilitatorToken), declarationId);
   }, 180_000);
 
   afterAll(async () => {
-    for (const child of [...children]) {
-      child.kill('SIGKILL');
-      await exited(child);
-    }
-    expect(children.size).toBe(0);
+    await killServerProcesses();
     if (databaseUrl) await dropTestDatabase(databaseUrl);
   });
 
@@ -230,7 +172,7 @@ describe('acknowledged updates survive a SIGKILL of the server', () => {
   });
 
   it('serves each paragraph text equal to the text of its Yjs document', async () => {
-    const data = await clientOf(restarted, coFacilitatorToken).ok(PARAGRAPH_TEXTS, { d: declarationId });
+    const data = await restarted.client(coFacilitatorToken).ok(PARAGRAPH_TEXTS, { d: declarationId });
     const texts = Object.fromEntries(data.declaration.paragraphs.map((p: { id: string; text: string }) => [p.id, p.text]));
     expect(Object.keys(texts).sort()).toEqual([...paragraphIds].sort());
     for (const id of paragraphIds) expect(texts[id], `paragraph ${id}`).toBe(server.doc.getText(id).toString());
@@ -244,7 +186,7 @@ describe('acknowledged updates survive a SIGKILL of the server', () => {
   });
 
   it('owes no PARAGRAPH_EDITED event after the restart: the last one of each paragraph carries its text', async () => {
-    const client = clientOf(restarted, coFacilitatorToken);
+    const client = restarted.client(coFacilitatorToken);
     const data = await client.ok(PARAGRAPH_TEXTS, { d: declarationId });
     const events = await changeLog(client, declarationId);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));

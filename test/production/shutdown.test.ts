@@ -16,11 +16,8 @@
  *    (DRAFTROOM_SHUTDOWN_TIMEOUT_MS) runs out with the lock still held, the
  *    shutdown cuts the connections and ends, having acknowledged nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -33,77 +30,21 @@ import { createLogger } from '../../server/src/logger.js';
 import { APPLY_UPDATE, CHANGES, DOCUMENT_UPDATES, Replica, sendUpdate, serverDocument, toBase64 } from '../collab/collabSupport.js';
 import { GraphQLTestClient } from '../support/client.js';
 import { addParagraph, addSection, createDeclaration } from '../support/factories.js';
+import { killServerProcesses, startServerProcess, type ServerProcess } from '../support/serverProcess.js';
 import { createTestDatabase, dropTestDatabase } from '../support/testServer.js';
 import { waitFor } from '../support/waitFor.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const HTTP_WRITERS = 8;
 const PARAGRAPHS = 4;
 /** SIGTERM once this many acknowledgements have arrived. */
 const ACKS_BEFORE_SIGTERM = 200;
 const MAX_PER_WRITER = 400;
 
-interface Child {
-  process: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-const children = new Set<ChildProcess>();
-
-function startChild(databaseUrl: string, bootstrapToken: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DRAFTROOM_SEED_DEMO: 'false',
-      DRAFTROOM_BOOTSTRAP_TOKEN: bootstrapToken,
-      DRAFTROOM_SHUTDOWN_TIMEOUT_MS: '10000',
-      LOG_LEVEL: 'info',
-      NODE_ENV: 'test',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** The server as deployed (its own process), on the test's database. */
+function startInstance(databaseUrl: string, bootstrapToken: string): Promise<ServerProcess> {
+  return startServerProcess({
+    env: { DATABASE_URL: databaseUrl, DRAFTROOM_BOOTSTRAP_TOKEN: bootstrapToken, DRAFTROOM_SHUTDOWN_TIMEOUT_MS: '10000' },
   });
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return new Promise<Child>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not print its URL in time:\n${output}`)), 90_000);
-    const poll = setInterval(() => {
-      const match = /draftroom is running at (http:\/\/\S+\/graphql)/.exec(output);
-      if (!match) return;
-      clearInterval(poll);
-      clearTimeout(timer);
-      resolve({ process: child, url: match[1]!, output: () => output });
-    }, 20);
-    child.on('exit', (code, signal) => {
-      clearInterval(poll);
-      clearTimeout(timer);
-      reject(new Error(`the server exited (code ${code}, signal ${signal}) before printing its URL:\n${output}`));
-    });
-  });
-}
-
-function clientOf(child: Child, token: string): GraphQLTestClient {
-  return new GraphQLTestClient(child.url, child.url.replace(/^http/, 'ws'), token);
-}
-
-function exited(child: ChildProcess): Promise<{ code: number | null; signal: string | null }> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
-/** The JSON log lines a child printed. */
-function logLines(output: string): Record<string, any>[] {
-  return output
-    .split('\n')
-    .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line));
 }
 
 /** A graphql-ws client that records how its socket was closed. */
@@ -159,8 +100,8 @@ describe('a server process stopped with SIGTERM while co-facilitators stream upd
 
   beforeAll(async () => {
     databaseUrl = await createTestDatabase();
-    const first = await startChild(databaseUrl, bootstrapToken);
-    const secretariat = clientOf(first, bootstrapToken);
+    const first = await startInstance(databaseUrl, bootstrapToken);
+    const secretariat = first.client(bootstrapToken);
     declarationId = await createDeclaration(secretariat, 'Progress Declaration (shutdown)');
     const invite = async (name: string, role: string) =>
       (
@@ -171,7 +112,7 @@ describe('a server process stopped with SIGTERM while co-facilitators stream upd
       ).inviteParticipant.token as string;
     coFacilitatorToken = await invite('Ambassador Diallo', 'CO_FACILITATOR');
     observerToken = await invite('Press observer', 'OBSERVER');
-    const coFacilitator = clientOf(first, coFacilitatorToken);
+    const coFacilitator = first.client(coFacilitatorToken);
     const section = await addSection(coFacilitator, declarationId, 'Introduction');
     paragraphIds = [];
     for (let i = 0; i < PARAGRAPHS; i++) {
@@ -203,7 +144,7 @@ describe('a server process stopped with SIGTERM while co-facilitators stream upd
       signalledAt = performance.now();
       first.process.kill('SIGTERM');
     };
-    const died = exited(first.process).then((result) => {
+    const died = first.exited().then((result) => {
       shutdownMs = performance.now() - signalledAt;
       return result;
     });
@@ -219,7 +160,7 @@ describe('a server process stopped with SIGTERM while co-facilitators stream upd
       });
 
     const httpWriter = async (index: number) => {
-      const http = clientOf(first, coFacilitatorToken);
+      const http = first.client(coFacilitatorToken);
       for (let k = 0; k < MAX_PER_WRITER; k++) {
         const entry = record(`http-${index}`, edit(writers[index]!, index, k));
         try {
@@ -266,7 +207,7 @@ describe('a server process stopped with SIGTERM while co-facilitators stream upd
     exit = await died;
     observerCloses = observers.map((o) => o.closes);
     writerSocketCloses = writerSocket.closes;
-    stoppedLine = logLines(first.output()).find((line) => line.msg === 'stopped');
+    stoppedLine = first.logLines().find((line) => line.msg === 'stopped');
     for (const o of [...observers, writerSocket]) await o.client.dispose();
 
     // The coalescer's owed events, straight from the database before anything starts on it again.
@@ -275,17 +216,14 @@ describe('a server process stopped with SIGTERM while co-facilitators stream upd
     owedAfterExit = Number((await db.query('select count(*) as n from paragraph where text_doc_seq > feed_doc_seq')).rows[0].n);
     await db.end();
 
-    const restarted = await startChild(databaseUrl, bootstrapToken);
-    server = await serverDocument(clientOf(restarted, coFacilitatorToken), declarationId);
+    const restarted = await startInstance(databaseUrl, bootstrapToken);
+    server = await serverDocument(restarted.client(coFacilitatorToken), declarationId);
     restarted.process.kill('SIGTERM');
-    await exited(restarted.process);
+    await restarted.exited();
   }, 240_000);
 
   afterAll(async () => {
-    for (const child of [...children]) {
-      child.kill('SIGKILL');
-      await exited(child);
-    }
+    await killServerProcesses();
     if (databaseUrl) await dropTestDatabase(databaseUrl);
   });
 
