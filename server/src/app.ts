@@ -44,6 +44,8 @@ export interface AppOptions {
   trustedProxies?: string[];
   /** The self-contained explorer page for browsers at /graphql (DRAFTROOM_EXPLORER); off by default. */
   explorer?: boolean;
+  /** WebSocket keepalive (ms): ping interval and pong timeout; default 30 000 (tests shorten it). */
+  keepAliveMs?: number;
   compaction?: Partial<CompactionOptions> & { intervalMs?: number };
   /** PARAGRAPH_EDITED coalescing: quiet period and longest wait (ms). */
   editQuietMs?: number;
@@ -131,6 +133,7 @@ export async function startApp(options: AppOptions): Promise<App> {
       corsOrigins: options.corsOrigins ?? [],
       trustedProxies: options.trustedProxies ?? [],
       explorer: options.explorer ?? false,
+      keepAliveMs: options.keepAliveMs,
     });
     stops.push(() => http.close());
     const timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;

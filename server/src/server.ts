@@ -54,6 +54,8 @@ export interface HttpServerOptions {
   trustedProxies?: string[];
   /** A browser at /graphql gets the self-contained explorer (explorerRoute.ts); off: a line of text. */
   explorer?: boolean;
+  /** WebSocket keepalive (ms): ping interval and pong timeout; default KEEPALIVE_MS. */
+  keepAliveMs?: number;
 }
 
 export interface RunningHttpServer {
@@ -67,6 +69,7 @@ type SocketExtra = Record<PropertyKey, unknown> & {
   connectionId?: string;
 };
 
+/** Between two pings of a WebSocket, and the longest wait for its pong (deploy/nginx.conf's read timeout allows for it). */
 const KEEPALIVE_MS = 30_000;
 
 export async function startHttpServer(services: Services, options: HttpServerOptions): Promise<RunningHttpServer> {
@@ -136,27 +139,12 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
       },
     },
     wsServer,
+    // The one keepalive: graphql-ws pings every socket this often and
+    // terminates one whose pong has not come back as long after (a laptop
+    // lid closed, a proxy that dropped it), so its presence is released and
+    // its subscriptions stop. Its timers go with the socket.
+    options.keepAliveMs ?? KEEPALIVE_MS,
   );
-
-  // Keepalive: a socket that has not answered the previous ping within
-  // KEEPALIVE_MS is dead (a laptop lid closed, a proxy that dropped it): end
-  // it, so its presence is released and its subscriptions stop.
-  const alive = new WeakSet<object>();
-  wsServer.on('connection', (socket) => {
-    alive.add(socket);
-    socket.on('pong', () => alive.add(socket));
-  });
-  const keepalive = setInterval(() => {
-    for (const socket of wsServer.clients) {
-      if (!alive.has(socket)) {
-        socket.terminate();
-        continue;
-      }
-      alive.delete(socket);
-      socket.ping();
-    }
-  }, KEEPALIVE_MS);
-  keepalive.unref();
 
   const apollo = new ApolloServer<Context>({
     // Signals belong to main.ts's graceful shutdown; Apollo would otherwise
@@ -179,7 +167,6 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
         async serverWillStart() {
           return {
             async drainServer() {
-              clearInterval(keepalive);
               await wsCleanup.dispose();
             },
           };

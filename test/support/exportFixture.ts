@@ -2,10 +2,10 @@
  * A declaration to render in the export tests: three sections, labels "1",
  * "2", "2 bis", ..., a DELETED paragraph, text full of markup and awkward
  * characters, and pending amendments with supporters and opponents; and
- * helpers to read Markdown output back. Test support only; nothing in the
- * server imports it.
+ * helpers to read Markdown output back. Used by the export unit tests
+ * beside the renderers (server/src/drafting/export/*.test.ts).
  */
-import type { ExportSource } from './source.js';
+import type { ExportSource } from '../../server/src/drafting/export/source.js';
 
 export const HOSTILE = {
   script: '<script>alert(1)</script> & "quoted" \'single\' text',

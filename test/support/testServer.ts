@@ -45,7 +45,7 @@ export interface StartServerOptions {
    * introspection on, no CORS, a silent log, the default shutdown bound):
    * production-like servers and log-capturing tests set them here.
    */
-  app?: Partial<Pick<AppOptions, 'introspection' | 'exposeErrorDetails' | 'corsOrigins' | 'trustedProxies' | 'explorer' | 'log' | 'shutdownTimeoutMs'>>;
+  app?: Partial<Pick<AppOptions, 'introspection' | 'exposeErrorDetails' | 'corsOrigins' | 'trustedProxies' | 'explorer' | 'keepAliveMs' | 'log' | 'shutdownTimeoutMs'>>;
 }
 
 /** Creates an empty database on the test cluster and returns its URL. */

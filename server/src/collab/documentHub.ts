@@ -73,6 +73,7 @@ export class LiveDocument {
 
 export class DocumentHub {
   private readonly documents = new Map<string, LiveDocument>();
+  /** The committed updates subscribers follow, per declaration: a window outlives reloads of its document. */
   private readonly windows = new Map<string, SequenceWindow<StoredUpdate>>();
   private readonly loading = new Map<string, Promise<LiveDocument>>();
 
@@ -116,19 +117,6 @@ export class DocumentHub {
       if (this.documents.get(declarationId) === live) this.discard(declarationId);
       live = await this.open(em, declarationId);
     }
-  }
-
-  /** The document if it is loaded (no I/O). */
-  loaded(declarationId: string): LiveDocument | undefined {
-    return this.documents.get(declarationId);
-  }
-
-  /**
-   * The window of committed updates that subscribers follow. It outlives
-   * reloads of the document; created at the document's seq when loaded.
-   */
-  async window(em: EntityManager, declarationId: string): Promise<SequenceWindow<StoredUpdate>> {
-    return (await this.open(em, declarationId)).window;
   }
 
   /**
@@ -188,10 +176,6 @@ export class DocumentHub {
       }
     }
     return evicted;
-  }
-
-  get loadedCount(): number {
-    return this.documents.size;
   }
 
   private async catchUpLocked(live: LiveDocument): Promise<void> {

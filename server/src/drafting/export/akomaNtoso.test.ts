@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { AKN_NAMESPACE, renderAkomaNtoso } from './akomaNtoso.js';
-import { DELETED_TEXT, fixture, revisionFixture } from './testFixture.js';
+import { DELETED_TEXT, fixture, revisionFixture } from '../../../../test/support/exportFixture.js';
 import type { ExportSource } from './source.js';
 
 /** A parsed element: fast-xml-parser gives untyped objects. */

@@ -6,7 +6,7 @@ import {
   revisionFixture,
   unescapeMarkdown,
   unescapedSignificant,
-} from './testFixture.js';
+} from '../../../../test/support/exportFixture.js';
 
 /** The list items (amendments) that follow paragraph `label`, as one string. */
 function amendmentsOf(md: string, label: string): string {

@@ -1,7 +1,7 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from './html.js';
-import { DELETED_TEXT, fixture, revisionFixture } from './testFixture.js';
+import { DELETED_TEXT, fixture, revisionFixture } from '../../../../test/support/exportFixture.js';
 
 const VOID = new Set(['meta', 'br', 'link', 'img', 'hr', 'input']);
 

@@ -5,7 +5,7 @@ import { renderCompilation } from './compilation.js';
 import { renderHtml } from './html.js';
 import { EXPORT_MEDIA, renderExport, type ExportFormatName } from './index.js';
 import { renderMarkdown } from './markdown.js';
-import { fixture } from './testFixture.js';
+import { fixture } from '../../../../test/support/exportFixture.js';
 
 describe('renderExport', () => {
   const source = fixture();

@@ -7,7 +7,7 @@ import {
   revisionFixture,
   unescapeMarkdown,
   unescapedSignificant,
-} from './testFixture.js';
+} from '../../../../test/support/exportFixture.js';
 
 /** The rendered body of paragraph `label` (the text after "**label.** "). */
 function bodyOf(md: string, label: string): string {
