@@ -18,12 +18,15 @@ import { waitFor } from '../support/waitFor.js';
 import { fromBase64, Replica, toBase64 } from '../support/yjsClient.js';
 
 const UPDATE_PRESENCE = 'mutation($d: ID!, $p: ID, $c: Base64) { updatePresence(declarationId: $d, paragraphId: $p, cursor: $c) }';
-const PRESENCE = 'subscription($d: ID!) { presence(declarationId: $d) { participant { id name role delegation } paragraphId cursor left } }';
+const PRESENCE =
+  'subscription($d: ID!) { presence(declarationId: $d) { participant { id name role delegation } connectionId paragraphId cursor connectionClosed left } }';
 
 interface PresenceEvent {
   participant: { id: string; name: string; role: string; delegation: string | null };
+  connectionId: string | null;
   paragraphId: string | null;
   cursor: string | null;
+  connectionClosed: boolean;
   left: boolean;
 }
 
@@ -91,10 +94,13 @@ describe('presence', () => {
     const overWs = await watcher.find('the co-facilitator’s move', (e) => e.participant.id === cast.ids.coFacilitator && e.paragraphId === p1);
     expect(overWs).toEqual({
       participant: { id: cast.ids.coFacilitator, name: 'Ambassador Diallo', role: 'CO_FACILITATOR', delegation: null },
+      connectionId: arrived.connectionId,
       paragraphId: p1,
       cursor: toBase64(cursor),
+      connectionClosed: false,
       left: false,
     });
+    expect(overWs.connectionId, 'a WebSocket connection has an id').toEqual(expect.any(String));
     // The cursor is a Yjs relative position: any replica resolves it to the same place.
     const reader = new Replica(tab(cast.observer), cast.declarationId);
     await reader.connect();
@@ -104,8 +110,10 @@ describe('presence', () => {
     expect((await move(cast.delegation, p2, null, 'http')).data).toEqual({ updatePresence: true });
     expect(await watcher.find('the delegation', (e) => e.participant.id === cast.ids.delegation && e.paragraphId === p2)).toEqual({
       participant: { id: cast.ids.delegation, name: 'Delegate of Mexico', role: 'DELEGATION', delegation: 'Mexico' },
+      connectionId: null,
       paragraphId: p2,
       cursor: null,
+      connectionClosed: false,
       left: false,
     });
     watcher.stop();
@@ -138,22 +146,27 @@ describe('presence', () => {
     for (const replica of replicas) await replica.connect();
     await move(first, p1, null, 'ws');
     await move(second, p2, null, 'ws');
+    const firstTab = await watcher.find('the first tab’s move', (e) => e.participant.id === cast.ids.coFacilitator2 && e.paragraphId === p1);
     await watcher.find('the second tab’s move', (e) => e.participant.id === cast.ids.coFacilitator2 && e.paragraphId === p2);
+    expect(firstTab.connectionId, 'a WebSocket connection has an id').toEqual(expect.any(String));
 
     await first.close();
-    // A move by someone else after the first tab closed: a wrong `left` would have come before it.
-    await move(cast.stakeholder, p2, new Uint8Array([9]), 'http');
-    await watcher.find('the stakeholder’s move', (e) => e.participant.id === cast.ids.stakeholder && e.cursor === toBase64(new Uint8Array([9])));
+    // The server has seen the close once it says that connection closed; a wrong `left` would be said then.
+    const closed = await watcher.find('the first tab’s close, seen by the server', (e) => e.connectionId === firstTab.connectionId && e.connectionClosed);
+    expect(closed).toMatchObject({ participant: { id: cast.ids.coFacilitator2 }, connectionClosed: true, left: false });
     expect(watcher.events.filter((e) => e.left && e.participant.id === cast.ids.coFacilitator2), 'one tab is still open').toEqual([]);
 
     await second.close();
     const left = await watcher.find('the co-facilitator leaving', (e) => e.left && e.participant.id === cast.ids.coFacilitator2);
     expect(left).toEqual({
       participant: { id: cast.ids.coFacilitator2, name: 'Ambassador Voss', role: 'CO_FACILITATOR', delegation: null },
+      connectionId: expect.any(String),
       paragraphId: null,
       cursor: null,
+      connectionClosed: true,
       left: true,
     });
+    expect(left.connectionId, 'the second tab was the last one').not.toBe(firstTab.connectionId);
 
     const late = watchPresence(tab(cast.delegation), cast.declarationId);
     await late.find('the stakeholder, still present', (e) => e.participant.id === cast.ids.stakeholder);
@@ -193,7 +206,14 @@ describe('presence', () => {
     const replica = new Replica(newcomerTab, cast.declarationId);
     await replica.connect();
     await newcomerTab.close();
-    await watcher.find('the newcomer leaving', (e) => e.left && e.participant.id === newcomer.id);
+    // Had the dropped socket's subscription registered it, the newcomer would still have a connection, and not leave.
+    const gone = await watcher.find('the newcomer leaving', (e) => e.left && e.participant.id === newcomer.id);
+    expect(gone).toMatchObject({ participant: { id: newcomer.id, name: 'Diaspora network' }, connectionClosed: true, left: true });
+    const late = watchPresence(tab(cast.delegation), cast.declarationId);
+    await late.find('the late subscriber’s own arrival', (e) => e.participant.id === cast.ids.delegation);
+    expect(late.events.filter((e) => e.participant.id === newcomer.id), 'no connection of the newcomer is left present').toEqual([]);
+    late.stop();
+    watcher.stop();
     replica.close();
   });
 
