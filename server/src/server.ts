@@ -1,9 +1,13 @@
 /**
- * The HTTP and WebSocket server: one port, one path.
+ * The HTTP and WebSocket server, on one port:
  *
- *   POST/GET /graphql   GraphQL over HTTP (Apollo Server 5 on Express 5)
- *   WS       /graphql   graphql-ws protocol: subscriptions and any operation
- *   GET      /healthz   liveness
+ *   POST/GET /graphql                   GraphQL over HTTP (Apollo Server 5 on Express 5);
+ *                                       a browser's visit: explorerRoute.ts
+ *   WS       /graphql                   graphql-ws protocol: subscriptions and any operation
+ *   GET      /declarations/:id/export.* downloads (exportRoutes.ts)
+ *   GET      /, /declarations/:id       the drafting room's page (web/staticRoutes.ts)
+ *   GET      /healthz                   liveness
+ *   GET      /readyz, /metrics          readiness and Prometheus (observability/routes.ts)
  *
  * Authentication: `Authorization: Bearer <token>` over HTTP; over WebSocket
  * the connection_init payload `{ "authorization": "Bearer <token>" }`. A

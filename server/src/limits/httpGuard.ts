@@ -14,8 +14,8 @@ import { callerKey, RateLimitError, type CallerRates, type RateLimits } from './
  * Takes the request's token and gives the caller's buckets for its context;
  * throws (a GraphQLError Apollo answers with 429) when over the limit.
  */
-export function admitHttpRequest(rates: RateLimits, token: string | null, viewer: Viewer | null, remoteAddress: string | undefined): CallerRates {
-  const key = callerKey(token, viewer !== null, remoteAddress);
+export function admitHttpRequest(rates: RateLimits, token: string | null, viewer: Viewer | null, clientAddress: string | undefined): CallerRates {
+  const key = callerKey(token, viewer !== null, clientAddress);
   try {
     rates.request(key);
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
- * Rate limits per caller: how many operations (HTTP requests and WebSocket
- * operations alike) and how many `applyUpdate`s one token may send a second.
+ * Rate limits per caller: how many operations (GraphQL requests over HTTP,
+ * WebSocket operations and export downloads alike) and how many
+ * `applyUpdate`s one token may send a second.
  *
  * A caller is its token, by the token's SHA-256 (the same hash the database
  * holds; the token itself is never kept), when the token is a participant's;
@@ -94,8 +95,8 @@ export class KeyedRateLimit {
 }
 
 /** The caller's key: its token's hash when the token is a participant's, else its address. */
-export function callerKey(token: string | null, authenticated: boolean, remoteAddress: string | undefined): string {
-  return authenticated && token ? `token:${hashToken(token)}` : `address:${remoteAddress ?? 'unknown'}`;
+export function callerKey(token: string | null, authenticated: boolean, clientAddress: string | undefined): string {
+  return authenticated && token ? `token:${hashToken(token)}` : `address:${clientAddress ?? 'unknown'}`;
 }
 
 /** What an operation's context may take from: the caller's own buckets. */
