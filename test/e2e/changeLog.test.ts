@@ -1,13 +1,15 @@
 /**
  * The change log: every state change writes one ChangeEvent, numbered per
  * declaration 1, 2, 3, ... without gaps, even when many people write at once;
- * a change that changes nothing, or that is refused, writes none; and
- * `changeLog(after, first)` pages through it.
+ * a change that changes nothing, or that is refused, writes none;
+ * `changeLog(after, first)` pages through it, and the `changes(after)`
+ * subscription replays the same events, field for field, before the live ones.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphQLTestClient } from '../support/client.js';
 import { addParagraph, addSection, createCast, type Cast } from '../support/factories.js';
 import { startServer, type TestServer } from '../support/testServer.js';
+import { waitFor } from '../support/waitFor.js';
 
 interface Event {
   seq: number;
@@ -25,6 +27,23 @@ interface Event {
 const EVENT_FIELDS = 'seq kind at actor { id name role } paragraphId commentId amendmentId revisionId text summary';
 
 const CHANGE_LOG = `query($d: ID!, $a: Int, $f: Int) { changeLog(declarationId: $d, after: $a, first: $f) { ${EVENT_FIELDS} } }`;
+const CHANGES = `subscription($d: ID!, $a: Int) { changes(declarationId: $d, after: $a) { ${EVENT_FIELDS} } }`;
+
+/** The `changes` feed after `after`, over the client's WebSocket, gathered as it arrives. */
+function followChanges(client: GraphQLTestClient, declarationId: string, after: number) {
+  const events: Event[] = [];
+  const errors: unknown[] = [];
+  const stop = client.socket().subscribe<{ changes: Event }>(
+    { query: CHANGES, variables: { d: declarationId, a: after } },
+    { next: (r) => (r.errors ? errors.push(r.errors) : events.push(r.data!.changes)), error: (e) => errors.push(e), complete: () => {} },
+  );
+  const reached = (seq: number) =>
+    waitFor(`the feed to reach seq ${seq}`, () => {
+      if (errors.length) throw new Error(JSON.stringify(errors));
+      return events.some((e) => e.seq >= seq);
+    });
+  return { events, stop, reached };
+}
 
 /** One page of the log. */
 async function page(client: GraphQLTestClient, declarationId: string, after?: number, first?: number): Promise<Event[]> {
@@ -497,6 +516,27 @@ describe('the change log', () => {
       expect(await cast.observer.errorCode(CHANGE_LOG, { d: cast.declarationId, f: 1001 })).toBe('BAD_USER_INPUT');
       expect(await cast.observer.errorCode(CHANGE_LOG, { d: cast.declarationId, a: -1 })).toBe('BAD_USER_INPUT');
       expect(await page(cast.observer, cast.declarationId, 0, 1000)).toEqual(all);
+    });
+
+    // Last in this block: it adds an event after the replay.
+    it('replays through the changes subscription exactly the events of the paged log after n, then the live ones', async () => {
+      const fromStart = followChanges(cast.delegation, cast.declarationId, 0);
+      const fromMiddle = followChanges(cast.stakeholder, cast.declarationId, 50);
+      const fromEnd = followChanges(cast.observer, cast.declarationId, N);
+      await fromStart.reached(N);
+      await fromMiddle.reached(N);
+      expect(fromStart.events, 'after: 0 replays the whole log').toEqual(all);
+      expect(fromMiddle.events, 'after: 50 replays the log after seq 50').toEqual(await page(cast.observer, cast.declarationId, 50, 1000));
+
+      const section = (await cast.coFacilitator.ok('query($d: ID!) { declaration(id: $d) { sections { id } } }', { d: cast.declarationId })).declaration.sections[0].id;
+      await addParagraph(cast.coFacilitator, section, { text: 'Live.' });
+      const [live] = await page(cast.observer, cast.declarationId, N);
+      expect(live).toMatchObject({ seq: N + 1, kind: 'PARAGRAPH_ADDED', text: 'Live.' });
+      for (const feed of [fromStart, fromMiddle, fromEnd]) await feed.reached(N + 1);
+      expect(fromEnd.events, 'after: N replays nothing, then the live event').toEqual([live]);
+      expect(fromStart.events.slice(N), 'then the live event, once').toEqual([live]);
+      expect(fromMiddle.events.slice(N - 50)).toEqual([live]);
+      for (const feed of [fromStart, fromMiddle, fromEnd]) feed.stop();
     });
   });
 });
