@@ -118,18 +118,22 @@ async function main() {
 
 /** Printed for the person at the terminal (stdout, not the log): tokens are never logged. */
 function printWelcome(url: string, bootstrap: { token: string; generated: boolean }, demo: DemoTokens | null) {
+  // The page is served at / of the same server (web/dist); a sign-in link carries the token in the fragment, which no request includes.
+  const page = new URL('/', url).href;
+  const signIn = (token: string) => `${page}#token=${encodeURIComponent(token)}`;
   const lines = [
     '',
     `  draftroom is running at ${url}   (ready in ${Date.now() - startedAt} ms)`,
+    `  The drafting room: ${page}   (open a sign-in link below)`,
     '',
     bootstrap.generated
       ? `  Secretariat (bootstrap) token, kept in ${path.join(config.dataDir, 'bootstrap-token')}:`
       : '  Secretariat (bootstrap) token: the value of DRAFTROOM_BOOTSTRAP_TOKEN',
   ];
-  if (bootstrap.generated) lines.push(`    ${bootstrap.token}`);
+  if (bootstrap.generated) lines.push(`    ${bootstrap.token}   ${signIn(bootstrap.token)}`);
   if (demo) {
-    lines.push('', `  Demo declaration "${demo.declarationTitle}" (${demo.declarationId}); one token per role:`);
-    for (const t of demo.tokens) lines.push(`    ${t.role.padEnd(15)} ${t.name.padEnd(38)} ${t.token}`);
+    lines.push('', `  Demo declaration "${demo.declarationTitle}" (${demo.declarationId}); one sign-in link per role:`);
+    for (const t of demo.tokens) lines.push(`    ${t.role.padEnd(15)} ${t.name.padEnd(38)} ${signIn(t.token)}`);
   }
   lines.push(
     '',
