@@ -126,17 +126,21 @@ export class DocumentHub {
   committed(declarationId: string, stored: StoredUpdate): void {
     const live = this.documents.get(declarationId);
     if (!live) return;
-    void live.exclusive(async () => {
-      if (stored.seq === live.seq + 1) live.applyStored([stored]);
-      else if (stored.seq > live.seq) await this.catchUpLocked(live);
-    });
+    void live
+      .exclusive(async () => {
+        if (stored.seq === live.seq + 1) live.applyStored([stored]);
+        return stored.seq > live.seq; // still behind: an update before it has not reached us yet
+      })
+      .then((behind) => (behind ? this.catchUp(live) : undefined))
+      // The next reader catches up from the log (or reloads): nothing is lost by giving up here.
+      .catch(() => this.documents.get(declarationId) === live && this.discard(declarationId));
   }
 
   /** News from another instance: the log of `declarationId` reaches `seq`. */
   async news(declarationId: string, seq: number): Promise<void> {
     const live = this.documents.get(declarationId) ?? (this.followed(declarationId) ? await this.open(this.orm.em.fork(), declarationId) : null);
     if (!live || seq <= live.seq) return;
-    await live.exclusive(() => this.catchUpLocked(live));
+    await this.catchUp(live);
   }
 
   /**
@@ -149,7 +153,7 @@ export class DocumentHub {
     await Promise.all(
       [...ids].map(async (id) => {
         const live = this.documents.get(id) ?? (await this.open(this.orm.em.fork(), id));
-        await live.exclusive(() => this.catchUpLocked(live));
+        await this.catchUp(live);
       }),
     );
   }
@@ -178,11 +182,19 @@ export class DocumentHub {
     return evicted;
   }
 
-  private async catchUpLocked(live: LiveDocument): Promise<void> {
-    const em = this.orm.em.fork();
-    if (!live.applyStored(await readUpdatesAfter(em, live.declarationId, live.seq))) {
-      if (this.documents.get(live.declarationId) === live) this.discard(live.declarationId);
-    }
+  /**
+   * Applies what the log holds after the document's seq. The rows are read
+   * BEFORE the document is taken: holding `exclusive` while waiting for a
+   * pool connection deadlocks with the transactions that hold connections and
+   * the declaration's row lock and wait for the document (`current`), until
+   * the pool's acquire timeout refuses them all (66 writers at once did).
+   * Updates applied meanwhile are skipped by `applyStored`.
+   */
+  private async catchUp(live: LiveDocument): Promise<void> {
+    const updates = await readUpdatesAfter(this.orm.em.fork(), live.declarationId, live.seq);
+    await live.exclusive(async () => {
+      if (!live.applyStored(updates) && this.documents.get(live.declarationId) === live) this.discard(live.declarationId);
+    });
   }
 
   private async open(em: EntityManager, declarationId: string): Promise<LiveDocument> {
