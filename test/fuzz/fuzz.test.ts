@@ -12,11 +12,16 @@
  *   FUZZ_SEED=<seed> npx vitest run test/fuzz                      # same runs again
  *   FUZZ_SEED=<seed> FUZZ_PATH=<path> npx vitest run test/fuzz     # just the failing case
  *   FUZZ_RUNS=500 npx vitest run test/fuzz                         # a long fuzz
+ *
+ * The shrunk case of a failure is also written to `cases/` (keptCases.ts);
+ * committed, it is replayed first on every run, as a regression case.
  */
+import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '../support/testServer.js';
 import { execute } from './execute.js';
+import { keepCase, keptCases } from './keptCases.js';
 import { checkElsewhere, checkInvariants, checkReload, elsewhereSnapshot } from './invariants.js';
 import { scenario, type Scenario } from './operations.js';
 import { makeElsewhere, Stats, World, type Elsewhere } from './world.js';
@@ -66,13 +71,25 @@ describe('fuzzing the whole contract', () => {
     }
   }
 
+  const kept = keptCases();
+  it(`replays the ${kept.length} failing case${kept.length === 1 ? '' : 's'} kept in test/fuzz/cases/`, async () => {
+    expect(kept.length, 'at least one case is kept').toBeGreaterThan(0);
+    for (const { file, kept: keptCase } of kept) {
+      await run(keptCase.scenario).catch((error: unknown) => {
+        throw new Error(`kept case ${file} (seed ${keptCase.seed}, path ${keptCase.path}: ${keptCase.found}) fails again: ${String(error)}`, { cause: error });
+      });
+    }
+  }, 60_000 + kept.length * 20_000);
+
   it(
     `keeps every invariant over ${RUNS} random runs of up to ${MAX_OPS} operations (seed ${SEED})`,
     async () => {
       console.log(`fuzz: seed ${SEED}, ${RUNS} runs of up to ${MAX_OPS} operations${PATH ? `, path ${PATH}` : ''} (replay: FUZZ_SEED=${SEED})`);
       const started = Date.now();
+      const runsBefore = stats.runs;
+      let details: fc.RunDetails<[Scenario]>;
       try {
-        await fc.assert(fc.asyncProperty(scenario(MAX_OPS), run), {
+        details = await fc.check(fc.asyncProperty(scenario(MAX_OPS), run), {
           seed: SEED,
           numRuns: RUNS,
           ...(PATH ? { path: PATH } : {}),
@@ -82,7 +99,16 @@ describe('fuzzing the whole contract', () => {
       } finally {
         console.log(`fuzz: ${((Date.now() - started) / 1000).toFixed(1)} s, ${stats.report()}`);
       }
-      expect(stats.runs).toBeGreaterThanOrEqual(Math.min(RUNS, 1));
+      if (details.failed) {
+        const report = fc.defaultReportMessage(details) ?? 'the property failed';
+        const saved = details.counterexample
+          ? keepCase({ found: String(details.errorInstance).slice(0, 2_000), seed: details.seed, path: details.counterexamplePath ?? '', maxOps: MAX_OPS, scenario: details.counterexample[0] })
+          : null;
+        throw new Error(
+          `fuzz: seed ${SEED} failed.${saved ? ` The shrunk case is saved in ${path.relative(process.cwd(), saved)}: commit it to keep it as a regression case (fill in "found").` : ''}\n${report}`,
+        );
+      }
+      expect(stats.runs - runsBefore).toBeGreaterThanOrEqual(Math.min(RUNS, 1));
     },
     60_000 + RUNS * 20_000,
   );
