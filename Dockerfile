@@ -40,6 +40,11 @@ COPY server/src server/src
 RUN npx esbuild $(find server/src -name '*.ts' ! -name '*.test.ts') \
       --outdir=server/dist --outbase=server/src \
       --platform=node --format=esm --target=node24 --sourcemap --log-level=warning
+# The wire constants the server imports from the SDK's sources (../../client-sdk/src/protocol.js
+# from server/src and so from server/dist): compiled where that import finds it.
+COPY client-sdk/src/protocol.ts client-sdk/src/
+RUN npx esbuild client-sdk/src/protocol.ts --outdir=client-sdk/src \
+      --platform=node --format=esm --target=node24 --sourcemap --log-level=warning
 
 FROM deps AS prod-deps
 # The PostgreSQL binaries go (60 MB); the package's few lines of JavaScript stay (main.ts loads
@@ -56,6 +61,7 @@ COPY --from=prod-deps /app/package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=prod-deps /app/server ./server
 COPY --from=build /app/server/dist ./server/dist
+COPY --from=build /app/client-sdk/src/protocol.js ./client-sdk/src/protocol.js
 COPY deploy/healthcheck.mjs ./healthcheck.mjs
 # DATA_DIR holds the generated bootstrap token and demo tokens when those are used;
 # the only place the server writes, and the only one the node user may write to.

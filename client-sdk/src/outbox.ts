@@ -36,6 +36,7 @@
 import * as Y from 'yjs';
 import { Backoff, sleep, type ReconnectOptions } from './backoff.js';
 import { DraftroomError } from './errors.js';
+import { ConflictReason, LimitName } from './protocol.js';
 
 /** What the outbox needs from its session. */
 export interface OutboxIo {
@@ -153,12 +154,12 @@ export class Outbox {
           batch = this.takeBatch();
         } catch (caught) {
           const error = caught instanceof DraftroomError ? caught : DraftroomError.network('sending the update failed', caught);
-          if (error.code === 'CONFLICT' && error.extensions.reason === 'MISSING_DEPENDENCIES' && conflicts < MAX_CONFLICTS) {
+          if (error.code === 'CONFLICT' && error.extensions.reason === ConflictReason.MISSING_DEPENDENCIES && conflicts < MAX_CONFLICTS) {
             conflicts += 1;
             const next = await this.afterResync();
             if (next instanceof DraftroomError) return this.fail(next);
             batch = next;
-          } else if (error.extensions.limit === 'updateBytes' && current.count > 1) {
+          } else if (error.extensions.limit === LimitName.UPDATE_BYTES && current.count > 1) {
             // Too large for the server: send the same updates in smaller batches.
             this.maxBatchBytes = Math.max(1, Math.floor(Math.min(this.maxBatchBytes, current.update.length) / 2));
             batch = this.takeBatch();

@@ -24,6 +24,7 @@ import { print } from 'graphql';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import type { ReconnectOptions } from './backoff.js';
 import { DraftroomError, type ServerError } from './errors.js';
+import { AUTH_CLOSE_CODES } from './protocol.js';
 
 export interface TransportOptions {
   /** The HTTP endpoint, e.g. `https://draftroom.example.org/graphql`; the WebSocket URL is derived from it. */
@@ -56,8 +57,6 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
 /** Variables as a caller passes them: optional when the operation needs none. */
 export type VariablesOf<V> = {} extends V ? [variables?: V] : [variables: V];
 
-/** Close codes after which reconnecting with the same token is pointless (4003: the token was revoked). */
-const AUTH_CLOSE_CODES = new Set([4401, 4403, 4003]);
 
 /** A closed socket, a failed connection or a list of GraphQL errors, as a DraftroomError. */
 export function socketError(error: unknown): DraftroomError {
@@ -66,7 +65,8 @@ export function socketError(error: unknown): DraftroomError {
   const close = error as { code?: unknown; reason?: unknown };
   if (typeof close?.code === 'number') {
     const reason = typeof close.reason === 'string' && close.reason ? `: ${close.reason}` : '';
-    if (AUTH_CLOSE_CODES.has(close.code)) {
+    // Reconnecting with the same token is pointless after these (protocol.ts).
+    if ((AUTH_CLOSE_CODES as readonly number[]).includes(close.code)) {
       return new DraftroomError('UNAUTHENTICATED', `the server closed the connection (${close.code}${reason})`, { closeCode: close.code });
     }
     return new DraftroomError('NETWORK_ERROR', `the connection closed (${close.code}${reason})`, { closeCode: close.code });

@@ -23,9 +23,10 @@
  * revocation committed is refused when it registers just after.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
+import { CloseCode } from '../../../client-sdk/src/protocol.js';
 
-export const CLOSE_TOO_MANY_CONNECTIONS = 4029;
-export const CLOSE_REVOKED = 4003;
+export const CLOSE_TOO_MANY_CONNECTIONS = CloseCode.TOO_MANY_CONNECTIONS;
+export const CLOSE_REVOKED = CloseCode.REVOKED;
 
 /** What the registry needs of a socket (ws's WebSocket has it). */
 export interface ClosableSocket {

@@ -46,6 +46,7 @@ import { HUB_ORIGIN, type DocumentHub, type LiveDocument } from './documentHub.j
 import { NOTIFY_CHANNEL, docNews } from './instanceNews.js';
 import { inspectUpdate } from './updateInspection.js';
 import { executeBound, insertUpdates, type StoredUpdate } from './updateLog.js';
+import { ConflictReason } from '../../../client-sdk/src/protocol.js';
 
 export interface Submission {
   declarationId: string;
@@ -248,7 +249,7 @@ export class UpdateCommitter {
         // `reason` tells a client this CONFLICT is cured by resyncing and
         // resending (the others, a frozen text or a closed paragraph, are not).
         return conflict(`the update builds on changes the server does not have (at seq ${seq}): resync and resend. ${inspection.message}`, {
-          reason: 'MISSING_DEPENDENCIES',
+          reason: ConflictReason.MISSING_DEPENDENCIES,
         });
       }
       return badInput(`the update was refused: ${inspection.message}`, { reason: inspection.kind });

@@ -17,6 +17,7 @@ import { lockTarget } from './lookup.js';
 import { writeServerUpdate } from './serverText.js';
 import { Structure } from './structure.js';
 import { objectives as validObjectives, paragraphText } from './validation.js';
+import { LimitName } from '../../../client-sdk/src/protocol.js';
 
 /** Locks the declaration a paragraph (or section) belongs to, for a co-facilitator's edit while DRAFTING. */
 async function lockForEdit(command: Command, kind: 'paragraph' | 'section', id: string) {
@@ -52,7 +53,7 @@ export async function addParagraph(command: Command, props: AddParagraphProps): 
   if (limits.paragraphsPerDeclaration > 0 && structure.paragraphs.length >= limits.paragraphsPerDeclaration) {
     throw badInput(
       `the declaration already has ${structure.paragraphs.length} paragraphs (DELETED ones included); the limit is ${limits.paragraphsPerDeclaration} (DRAFTROOM_MAX_PARAGRAPHS)`,
-      { limit: 'paragraphsPerDeclaration' },
+      { limit: LimitName.PARAGRAPHS_PER_DECLARATION },
     );
   }
   const text = paragraphText('text', props.text, limits.paragraphChars);

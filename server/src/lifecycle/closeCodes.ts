@@ -1,20 +1,15 @@
 /**
- * WebSocket close codes the server sends on purpose, for clients to act on.
- * The client SDK mirrors these (client-sdk/src/index.ts).
- *
- * 1012 Service Restart (RFC 6455 registry): the instance is shutting down
- * gracefully. Every acknowledged update is committed; whatever was not
- * acknowledged was not. Reconnect (after a short, jittered delay, to another
- * instance or this one once it is back), resubscribe with the last seq seen,
- * and resend unacknowledged updates.
+ * WebSocket close codes the server sends on purpose, for clients to act on,
+ * under the names the server's code uses. The values, and what a client
+ * should do on each, live in the SDK's wire constants
+ * (client-sdk/src/protocol.ts), which both sides import.
  */
-export const CLOSE_RESTARTING = 1012;
-export const CLOSE_RESTARTING_REASON = 'server restarting';
+import { CloseCode, CloseReason } from '../../../client-sdk/src/protocol.js';
 
-/**
- * 1013 Try Again Later: the connection could not be admitted because the
- * database is unreachable right now (the token cannot be checked). Reconnect
- * with backoff.
- */
-export const CLOSE_TRY_AGAIN_LATER = 1013;
-export const CLOSE_TRY_AGAIN_LATER_REASON = 'database unavailable';
+/** 1012 Service Restart: the instance is shutting down gracefully. */
+export const CLOSE_RESTARTING = CloseCode.RESTARTING;
+export const CLOSE_RESTARTING_REASON = CloseReason.RESTARTING;
+
+/** 1013 Try Again Later: the database is unreachable (the token cannot be checked). */
+export const CLOSE_TRY_AGAIN_LATER = CloseCode.TRY_AGAIN_LATER;
+export const CLOSE_TRY_AGAIN_LATER_REASON = CloseReason.TRY_AGAIN_LATER;

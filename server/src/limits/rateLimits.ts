@@ -20,8 +20,9 @@ import { hashToken } from '../auth/tokens.js';
 import type { Limits } from '../config.js';
 import { DomainError, ErrorCode } from '../errors.js';
 import { TokenBucket } from './tokenBucket.js';
+import type { LimitName } from '../../../client-sdk/src/protocol.js';
 
-export type RateLimitName = 'requestsPerSecond' | 'updatesPerSecond';
+export type RateLimitName = typeof LimitName.REQUESTS_PER_SECOND | typeof LimitName.UPDATES_PER_SECOND;
 
 /** Forget buckets that have filled up again at most this often (they hold nothing a fresh one would not). */
 const SWEEP_EVERY_MS = 10_000;

@@ -23,6 +23,7 @@ import type { Limits } from '../config.js';
 import { badInput, type DomainError } from '../errors.js';
 import { clientAddress, type AddressedRequest, type TrustProxy } from './clientAddress.js';
 import { callerKey, RateLimitError, type RateLimits } from './rateLimits.js';
+import { LimitName } from '../../../client-sdk/src/protocol.js';
 
 /** What the guard keeps per connection, in graphql-ws's `ctx.extra`. */
 export interface GuardedExtra {
@@ -89,7 +90,7 @@ export class SocketGuard {
       return asGraphQLErrors(
         badInput(
           `this connection already has ${ids.size} active subscriptions; the limit is ${max} (DRAFTROOM_MAX_SUBSCRIPTIONS_PER_CONNECTION): complete one, or open another connection`,
-          { limit: 'subscriptionsPerConnection' },
+          { limit: LimitName.SUBSCRIPTIONS_PER_CONNECTION },
         ),
       );
     }

@@ -28,6 +28,7 @@ import { Base64Scalar } from '../scalars.js';
 import { DocumentStateType, DocumentUpdateType, PresenceEventType, UpdateAckType } from '../types/Collab.js';
 import { ParticipantType } from '../types/Participant.js';
 import { readerOf, subscriberOf } from './access.js';
+import { LimitName } from '../../../../client-sdk/src/protocol.js';
 
 const MAX_CURSOR_BYTES = 1024;
 
@@ -112,7 +113,7 @@ export class CollabResolver {
     if (update.length > limits.updateBytes) {
       throw badInput(`the update is ${update.length} bytes; the limit is ${limits.updateBytes} (DRAFTROOM_MAX_UPDATE_BYTES)`, {
         field: 'update',
-        limit: 'updateBytes',
+        limit: LimitName.UPDATE_BYTES,
         maxBytes: limits.updateBytes,
       });
     }
