@@ -36,9 +36,9 @@
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
-import type { Viewer } from '../auth/policy.js';
+import { authorize, refusal, type Viewer } from '../auth/policy.js';
 import type { Limits } from '../config.js';
-import { DeclarationStatus, ParagraphStatus } from '../db/entities/index.js';
+import type { DeclarationStatus, ParagraphStatus } from '../db/entities/index.js';
 import { badInput, conflict, DomainError, isDatabaseUnavailable, notFound, unavailable } from '../errors.js';
 import { outsideRequest, type Logger } from '../logger.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -152,9 +152,8 @@ export class UpdateCommitter {
         [declarationId],
       );
       if (!row) throw notFound('declaration', declarationId);
-      if (row.status !== DeclarationStatus.DRAFTING) {
-        throw conflict(`the declaration is in ${row.status}: its text is frozen`);
-      }
+      // The declaration's state, read under the lock, decides for the whole batch (the roles were asked at submission).
+      authorize(batch[0]!.viewer, 'text.edit', { declaration: { status: row.status } });
       const statuses = await this.statuses.get(em, declarationId, row.last_event_seq);
       committed = await this.hub.withDocument(
         em,
@@ -258,9 +257,8 @@ export class UpdateCommitter {
     for (const root of inspection.touched) {
       const status = statuses.get(root);
       if (!status) return badInput(`the update edits ${JSON.stringify(root)}, which is not a paragraph of this declaration`);
-      if (status !== ParagraphStatus.OPEN) {
-        return conflict(`paragraph ${root} is ${status}: its text can no longer be edited`);
-      }
+      const refused = refusal(pending.viewer, 'text.edit', { paragraph: { id: root, status } });
+      if (refused) return refused;
       const length = live.doc.getText(root).length + (inspection.lengthDelta.get(root) ?? 0);
       if (length > this.limits.paragraphChars) {
         return badInput(`the update would make paragraph ${root} ${length} characters long; the limit is ${this.limits.paragraphChars}`);

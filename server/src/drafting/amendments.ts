@@ -25,15 +25,14 @@
  * The delegation a participant speaks for is `speakerName`: its delegation,
  * or its name when it names none.
  */
-import type { Action } from '../auth/policy.js';
+import { authorize, type Action } from '../auth/policy.js';
 import { resolveAnchor } from '../collab/anchors.js';
-import { Amendment, AmendmentPosition, AmendmentStatus, ChangeKind, Paragraph, ParagraphStatus, Participant, Stance } from '../db/entities/index.js';
-import { badInput, conflict, forbidden } from '../errors.js';
+import { Amendment, AmendmentPosition, AmendmentStatus, ChangeKind, Paragraph, Participant, Stance } from '../db/entities/index.js';
+import { badInput, conflict } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import { anchorColumns, anchorIn, storedAnchor, type AnchorInput } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
-import { requireDrafting } from './lifecycle.js';
 import { lockTarget } from './lookup.js';
 import { replaceText } from './serverText.js';
 import { Structure } from './structure.js';
@@ -48,13 +47,12 @@ export interface ProposeAmendmentProps {
 
 export async function proposeAmendment(command: Command, props: ProposeAmendmentProps): Promise<Amendment> {
   const { limits } = command.services;
-  const declaration = await lockTarget(command, 'amendment.table', 'paragraph', props.paragraphId);
+  const declaration = await lockTarget(command, 'amendment.propose', 'paragraph', props.paragraphId);
   const declarationId = declaration.id;
   const text = paragraphText('text', props.text, limits.paragraphChars);
   const rationale = optionalText('rationale', props.rationale, limits.commentChars);
-  requireDrafting(declaration);
   const paragraph = await command.em.findOneOrFail(Paragraph, { id: props.paragraphId });
-  requireOpen(paragraph, 'amended');
+  authorize(command.viewer!, 'amendment.propose', { declaration, paragraph });
   const anchor = props.anchor ? await anchorIn(command, declarationId, paragraph.id, props.anchor) : null;
   const amendment = command.em.create(Amendment, {
     declaration: declarationId,
@@ -75,31 +73,26 @@ export async function proposeAmendment(command: Command, props: ProposeAmendment
   return amendment;
 }
 
-/** Loads a PENDING amendment under its declaration's lock, for `action`, while DRAFTING. */
+/**
+ * Loads an amendment under its declaration's lock and asks the policy for
+ * `action` on it (while DRAFTING, only PENDING, and what the action's row
+ * says about the proposing delegation).
+ */
 async function lockPending(command: Command, amendmentId: string, action: Action) {
   const declaration = await lockTarget(command, action, 'amendment', amendmentId);
-  requireDrafting(declaration);
   const amendment = await command.em.findOneOrFail(Amendment, { id: amendmentId }, { populate: ['proposer'] });
-  if (amendment.status !== AmendmentStatus.PENDING) {
-    throw conflict(`the amendment is already ${amendment.status.toLowerCase()}`);
-  }
+  authorize(command.viewer!, action, { declaration, amendment: { status: amendment.status, delegation: tablingDelegation(amendment) } });
   const structure = await Structure.load(command.em, declaration.id);
   return { declaration, amendment, structure };
 }
 
-function requireOpen(paragraph: Paragraph, what: string) {
-  if (paragraph.status !== ParagraphStatus.OPEN) {
-    throw conflict(`paragraph is ${paragraph.status}: it can no longer be ${what}`);
-  }
+/** The delegation that tabled the amendment (its proposer's). */
+function tablingDelegation(amendment: Amendment): string {
+  return speakerName(amendment.proposer.getEntity());
 }
 
 function whose(amendment: Amendment): string {
-  return `${speakerName(amendment.proposer.getEntity())}'s amendment`;
-}
-
-/** Whether the amendment is the calling participant's delegation's own. */
-function tabledByCallersDelegation(command: Command, amendment: Amendment): boolean {
-  return speakerName(amendment.proposer.getEntity()) === speakerName(command.viewer!);
+  return `${tablingDelegation(amendment)}'s amendment`;
 }
 
 /**
@@ -108,12 +101,9 @@ function tabledByCallersDelegation(command: Command, amendment: Amendment): bool
  * nothing; the other stance replaces it.
  */
 export async function takePosition(command: Command, amendmentId: string, stance: Stance): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.table');
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.takePosition');
   const viewer = command.viewer!;
   const delegation = speakerName(viewer);
-  if (tabledByCallersDelegation(command, amendment)) {
-    throw badInput(`${delegation} tabled this amendment: a delegation cannot support or oppose its own amendment`);
-  }
   const existing = await command.em.findOne(AmendmentPosition, { amendment: amendment.id, delegation });
   if (existing?.stance === stance) return amendment;
   if (existing) {
@@ -135,8 +125,7 @@ export async function takePosition(command: Command, amendmentId: string, stance
 }
 
 export async function withdrawAmendment(command: Command, amendmentId: string): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.table');
-  if (!tabledByCallersDelegation(command, amendment)) throw forbidden('only the proposing delegation may withdraw an amendment');
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.withdraw');
   decide(command, amendment, AmendmentStatus.WITHDRAWN, null);
   recordChange(command, declaration, {
     kind: ChangeKind.AMENDMENT_WITHDRAWN,
@@ -149,7 +138,7 @@ export async function withdrawAmendment(command: Command, amendmentId: string): 
 }
 
 export async function rejectAmendment(command: Command, amendmentId: string, reason?: string | null): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'lifecycle.run');
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.decide');
   decide(command, amendment, AmendmentStatus.REJECTED, optionalText('reason', reason, command.services.limits.commentChars));
   recordChange(command, declaration, {
     kind: ChangeKind.AMENDMENT_REJECTED,
@@ -168,9 +157,9 @@ export async function rejectAmendment(command: Command, amendmentId: string, rea
  * paragraph is no longer OPEN.
  */
 export async function acceptAmendment(command: Command, amendmentId: string): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'lifecycle.run');
+  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.decide');
   const paragraph = structure.get(amendment.paragraph.id)!.paragraph;
-  requireOpen(paragraph, 'amended');
+  authorize(command.viewer!, 'amendment.decide', { paragraph });
   const live = await command.services.hub.current(command.em, declaration.id);
   const current = live.doc.getText(paragraph.id).toString();
   const anchor = storedAnchor(amendment);

@@ -4,20 +4,20 @@
  * the comment it answers (threads are flat, as in every document editor),
  * and resolving or reopening acts on the whole thread.
  */
+import { authorize } from '../auth/policy.js';
 import { ChangeKind, Comment, type Declaration } from '../db/entities/index.js';
-import { badInput, forbidden } from '../errors.js';
+import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import { anchorColumns, anchorIn } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
-import { requireNotAdopted } from './lifecycle.js';
 import { isId, lockTarget } from './lookup.js';
 import { Structure } from './structure.js';
 import { requiredText } from './validation.js';
 
 async function lockForComment(command: Command, kind: 'paragraph' | 'comment', id: string): Promise<Declaration> {
   const declaration = await lockTarget(command, 'comment.write', kind, id);
-  requireNotAdopted(declaration);
+  authorize(command.viewer!, 'comment.write', { declaration });
   return declaration;
 }
 
@@ -64,7 +64,7 @@ export async function editComment(command: Command, commentId: string, body: str
   const text = requiredText('body', body, command.services.limits.commentChars);
   const declaration = await lockForComment(command, 'comment', commentId);
   const comment = await command.em.findOneOrFail(Comment, { id: commentId });
-  if (comment.author.id !== command.viewer!.id) throw forbidden('only the author may edit a comment');
+  authorize(command.viewer!, 'comment.edit', { comment: { authorId: comment.author.id } });
   if (comment.body === text) return comment;
   comment.body = text;
   comment.editedAt = new Date();

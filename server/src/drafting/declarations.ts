@@ -1,7 +1,7 @@
 /** Setting up a declaration: creating it, inviting its participants (the secretariat's work). */
-import { authorize } from '../auth/policy.js';
+import { authorize, boundDeclaration, speakerName } from '../auth/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
-import { ChangeKind, Declaration, Participant, Role } from '../db/entities/index.js';
+import { ChangeKind, Declaration, Participant, type Role } from '../db/entities/index.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { lockTarget } from './lookup.js';
@@ -15,7 +15,7 @@ export interface CreateDeclarationProps {
 /** Creates an empty declaration in DRAFTING. Only the secretariat. */
 export async function createDeclaration(command: Command, props: CreateDeclarationProps): Promise<Declaration> {
   const viewer = command.viewer!;
-  authorize(viewer, 'declaration.create', null);
+  authorize(viewer, 'declaration.create');
   const { limits } = command.services;
   const declaration = command.em.create(Declaration, {
     title: requiredText('title', props.title, limits.titleChars),
@@ -48,7 +48,7 @@ export async function inviteParticipant(command: Command, props: InviteParticipa
   const { limits } = command.services;
   const token = newToken();
   const participant = command.em.create(Participant, {
-    declaration: props.role === Role.SECRETARIAT ? null : declaration.id,
+    declaration: boundDeclaration(props.role, declaration.id),
     name: requiredText('name', props.name, limits.nameChars),
     role: props.role,
     delegation: optionalText('delegation', props.delegation, limits.nameChars),
@@ -62,10 +62,8 @@ export async function inviteParticipant(command: Command, props: InviteParticipa
   return { participant, token };
 }
 
-/** "Mexico" for a delegation's participant, otherwise the participant's name. */
-export function speakerName(p: { name: string; delegation: string | null }): string {
-  return p.delegation ?? p.name;
-}
+/** "Mexico" for a delegation's participant, otherwise the participant's name (the policy's, which decides by it). */
+export { speakerName };
 
 export function actorName(command: Command): string {
   return command.viewer ? speakerName(command.viewer) : 'The server';

@@ -6,13 +6,13 @@
  * transaction as the paragraph row and its change event, announced to the
  * other instances at commit and broadcast after it like any update.
  */
+import { authorize } from '../auth/policy.js';
 import { initialTextUpdate } from '../collab/serverEdits.js';
 import { ChangeKind, Paragraph, ParagraphStatus, Section, type Declaration } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
-import { requireDrafting } from './lifecycle.js';
 import { lockTarget } from './lookup.js';
 import { writeServerUpdate } from './serverText.js';
 import { Structure } from './structure.js';
@@ -21,8 +21,8 @@ import { LimitName } from '../../../client-sdk/src/protocol.js';
 
 /** Locks the declaration a paragraph (or section) belongs to, for a co-facilitator's edit while DRAFTING. */
 async function lockForEdit(command: Command, kind: 'paragraph' | 'section', id: string) {
-  const declaration = await lockTarget(command, 'text.edit', kind, id);
-  requireDrafting(declaration);
+  const declaration = await lockTarget(command, 'paragraph.edit', kind, id);
+  authorize(command.viewer!, 'paragraph.edit', { declaration });
   const structure = await Structure.load(command.em, declaration.id);
   return { declaration, structure };
 }

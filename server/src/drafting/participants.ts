@@ -33,7 +33,7 @@ export async function revokeParticipant(command: Command, participantId: string)
   ]);
   if (!rows[0]) throw notFound('participant', participantId);
   const declarationId = rows[0].declaration_id;
-  authorize(viewer, 'participant.revoke', declarationId, { what: 'participant', id: participantId });
+  authorize(viewer, 'participant.revoke', { declarationId, target: { what: 'participant', id: participantId } });
   if (participantId === viewer.id) {
     throw badInput('a secretariat cannot revoke its own token: another secretariat must do it', { field: 'participantId' });
   }

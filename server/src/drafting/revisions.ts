@@ -7,11 +7,11 @@
  * its label wherever it moves, and new ones are "21 bis", "21 ter", ...
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { authorize } from '../auth/policy.js';
 import { ChangeKind, Revision, type Declaration, type RevisionParagraphRecord } from '../db/entities/index.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { speakerName } from './declarations.js';
-import { requireDrafting } from './lifecycle.js';
 import { lockTarget } from './lookup.js';
 import { Structure } from './structure.js';
 import { optionalText } from './validation.js';
@@ -75,8 +75,8 @@ export async function writeRevision(
 }
 
 export async function publishRevision(command: Command, declarationId: string, name?: string | null): Promise<Revision> {
-  const declaration = await lockTarget(command, 'lifecycle.run', 'declaration', declarationId);
-  requireDrafting(declaration);
+  const declaration = await lockTarget(command, 'revision.publish', 'declaration', declarationId);
+  authorize(command.viewer!, 'revision.publish', { declaration });
   const structure = await Structure.load(command.em, declarationId);
   const chosen = optionalText('name', name, command.services.limits.titleChars);
   const name_ = chosen ?? defaultRevisionName(await nextSequence(command.em, declarationId));

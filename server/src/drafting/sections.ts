@@ -1,10 +1,10 @@
 /** Sections: the parts of a declaration, in order. */
+import { authorize } from '../auth/policy.js';
 import { ChangeKind, Section } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
-import { requireDrafting } from './lifecycle.js';
 import { isId, lockTarget } from './lookup.js';
 import { requiredText } from './validation.js';
 
@@ -17,8 +17,8 @@ export interface AddSectionProps {
 
 /** Adds a section; later sections move down one position. */
 export async function addSection(command: Command, props: AddSectionProps): Promise<Section> {
-  const declaration = await lockTarget(command, 'text.edit', 'declaration', props.declarationId);
-  requireDrafting(declaration);
+  const declaration = await lockTarget(command, 'section.add', 'declaration', props.declarationId);
+  authorize(command.viewer!, 'section.add', { declaration });
   const title = requiredText('title', props.title, command.services.limits.titleChars);
   const sections = await command.em.find(Section, { declaration: declaration.id }, { orderBy: { position: 'asc' } });
   let position = sections.length + 1;

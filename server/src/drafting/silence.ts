@@ -13,29 +13,35 @@
  * Adoption relabels every paragraph that is not DELETED with its number,
  * publishes the "Adopted text" revision and freezes everything for good.
  */
-import { ChangeKind, DeclarationStatus, ExplanationOfPosition, Participant, type Declaration } from '../db/entities/index.js';
-import { badInput, conflict } from '../errors.js';
+import { authorize, deadlinePassed, STATUS_AFTER } from '../auth/policy.js';
+import { ChangeKind, ExplanationOfPosition, Participant, type Declaration } from '../db/entities/index.js';
+import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
 import { assignLabels } from './labels.js';
-import { requireDrafting } from './lifecycle.js';
 import { lockTarget } from './lookup.js';
 import { ADOPTED_TEXT, writeRevision } from './revisions.js';
 import { Structure } from './structure.js';
 import { requiredText } from './validation.js';
 
-function lockFor(command: Command, declarationId: string, action: 'lifecycle.run' | 'amendment.table' | 'position.explain') {
-  return lockTarget(command, action, 'declaration', declarationId);
+type SilenceAction = 'silence.start' | 'silence.break' | 'declaration.adopt' | 'position.explain';
+
+/** Locks the declaration and asks the policy for `action` on it as it is under the lock (the deadline settled). */
+async function lockFor(command: Command, declarationId: string, action: SilenceAction) {
+  const declaration = await lockTarget(command, action, 'declaration', declarationId);
+  authorize(command.viewer!, action, { declaration, adoptedHere: command.adoptedHere(declarationId) });
+  return declaration;
 }
 
+export { deadlinePassed };
+
 export async function startSilenceProcedure(command: Command, declarationId: string, deadline: Date): Promise<Declaration> {
-  const declaration = await lockFor(command, declarationId, 'lifecycle.run');
-  requireDrafting(declaration);
+  const declaration = await lockFor(command, declarationId, 'silence.start');
   if (!(deadline.getTime() > Date.now())) {
     throw badInput(`the deadline must be in the future, got ${deadline.toISOString()}`, { field: 'deadline' });
   }
-  declaration.status = DeclarationStatus.SILENCE_PROCEDURE;
+  declaration.status = STATUS_AFTER['silence.start'];
   declaration.silenceDeadline = deadline;
   recordChange(command, declaration, {
     kind: ChangeKind.SILENCE_STARTED,
@@ -47,11 +53,8 @@ export async function startSilenceProcedure(command: Command, declarationId: str
 
 export async function breakSilence(command: Command, declarationId: string, reason: string): Promise<Declaration> {
   const text = requiredText('reason', reason, command.services.limits.commentChars);
-  const declaration = await lockFor(command, declarationId, 'amendment.table');
-  if (declaration.status !== DeclarationStatus.SILENCE_PROCEDURE) {
-    throw conflict(`the declaration is in ${declaration.status}: there is no silence to break`);
-  }
-  declaration.status = DeclarationStatus.DRAFTING;
+  const declaration = await lockFor(command, declarationId, 'silence.break');
+  declaration.status = STATUS_AFTER['silence.break'];
   declaration.silenceDeadline = null;
   recordChange(command, declaration, {
     kind: ChangeKind.SILENCE_BROKEN,
@@ -61,27 +64,13 @@ export async function breakSilence(command: Command, declarationId: string, reas
   return declaration;
 }
 
+/**
+ * lockDeclaration adopts a declaration whose deadline has passed: if it did
+ * so in this transaction, this is the adoption asked for; anything else is
+ * refused by the policy (too early, or already adopted).
+ */
 export async function adoptDeclaration(command: Command, declarationId: string): Promise<Declaration> {
-  const declaration = await lockFor(command, declarationId, 'lifecycle.run');
-  // lockDeclaration adopts a declaration whose deadline has passed: if it did so
-  // in this transaction, this is the adoption asked for.
-  if (declaration.status === DeclarationStatus.ADOPTED) {
-    if (command.adoptedHere(declarationId)) return declaration;
-    throw conflict('the declaration is already adopted');
-  }
-  if (declaration.status === DeclarationStatus.DRAFTING) {
-    throw conflict('the declaration is in DRAFTING: start the silence procedure first');
-  }
-  throw conflict(`the silence procedure runs until ${declaration.silenceDeadline!.toISOString()}: it cannot be adopted before`);
-}
-
-/** Whether the declaration's silence deadline has passed unbroken. */
-export function deadlinePassed(declaration: Pick<Declaration, 'status' | 'silenceDeadline'>, now = Date.now()): boolean {
-  return (
-    declaration.status === DeclarationStatus.SILENCE_PROCEDURE &&
-    declaration.silenceDeadline !== null &&
-    declaration.silenceDeadline.getTime() <= now
-  );
+  return lockFor(command, declarationId, 'declaration.adopt');
 }
 
 /**
@@ -97,7 +86,7 @@ export async function settleDeadline(command: Command, declaration: Declaration)
   );
   for (const o of structure.ordered) o.paragraph.fixedLabel = labels.get(o.paragraph.id)!;
   const adopted = new Structure(structure.sections, structure.paragraphs);
-  declaration.status = DeclarationStatus.ADOPTED;
+  declaration.status = STATUS_AFTER['declaration.adopt'];
   await writeRevision(command, declaration, adopted, ADOPTED_TEXT, await silenceStarter(command, declaration.id));
   recordChange(command, declaration, {
     kind: ChangeKind.DECLARATION_ADOPTED,
@@ -120,9 +109,6 @@ async function silenceStarter(command: Command, declarationId: string) {
 export async function addExplanationOfPosition(command: Command, declarationId: string, text: string): Promise<ExplanationOfPosition> {
   const body = requiredText('text', text, command.services.limits.commentChars);
   const declaration = await lockFor(command, declarationId, 'position.explain');
-  if (declaration.status !== DeclarationStatus.ADOPTED) {
-    throw conflict('explanations of position come after adoption');
-  }
   const viewer = command.viewer!;
   const explanation = command.em.create(ExplanationOfPosition, {
     declaration: declarationId,

@@ -19,7 +19,7 @@ export interface ExportRequest {
 /** Renders the export; NOT_FOUND for a declaration or revision the viewer cannot see. */
 export async function exportDeclaration(em: EntityManager, services: Services, viewer: Viewer | null, request: ExportRequest): Promise<string> {
   const reader = requireViewer(viewer);
-  authorize(reader, 'declaration.read', request.declarationId);
+  authorize(reader, 'declaration.read', { declarationId: request.declarationId });
   const found = isId(request.declarationId) ? await em.findOne(Declaration, { id: request.declarationId }) : null;
   if (!found) throw notFound('declaration', request.declarationId);
   const [declaration] = await settleIfDue(services, em, [found]);

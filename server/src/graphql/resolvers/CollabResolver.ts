@@ -105,7 +105,7 @@ export class CollabResolver {
     @Ctx() ctx: Context,
   ): Promise<UpdateAckType> {
     const viewer = requireViewer(ctx.viewer);
-    authorize(viewer, 'text.edit', declarationId);
+    authorize(viewer, 'text.edit', { declarationId });
     // No lookup here: the group commit locks the declaration's row anyway, and
     // answers NOT_FOUND when there is none (one statement less per update).
     if (!isId(declarationId)) throw notFound('declaration', declarationId);
@@ -185,7 +185,7 @@ export class CollabResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     const viewer = requireViewer(ctx.viewer);
-    authorize(viewer, 'presence.update', declarationId);
+    authorize(viewer, 'presence.update', { declarationId });
     await declarationOf(ctx.em, 'declaration', declarationId);
     if (paragraphId && (await declarationOf(ctx.em, 'paragraph', paragraphId).catch(() => null)) !== declarationId) {
       throw badInput(`paragraphId ${JSON.stringify(paragraphId)} is not a paragraph of this declaration`, { field: 'paragraphId' });

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { authorize, requireViewer } from '../../auth/policy.js';
-import { Declaration, Participant, Role } from '../../db/entities/index.js';
+import { authorize, requireViewer, visibleDeclarations } from '../../auth/policy.js';
+import { Declaration, Participant } from '../../db/entities/index.js';
 import { createDeclaration, inviteParticipant } from '../../drafting/declarations.js';
 import { settleIfDue } from '../../drafting/deadlines.js';
 import { revokeParticipant } from '../../drafting/participants.js';
@@ -23,7 +23,9 @@ export class DeclarationResolver {
   })
   async declarations(@Ctx() ctx: Context): Promise<DeclarationType[]> {
     const viewer = requireViewer(ctx.viewer);
-    const where = viewer.role === Role.SECRETARIAT ? {} : { id: viewer.declarationId ?? '00000000-0000-0000-0000-000000000000' };
+    const visible = visibleDeclarations(viewer);
+    if (visible !== 'all' && visible.length === 0) return [];
+    const where = visible === 'all' ? {} : { id: { $in: visible } };
     const rows = await ctx.em.find(Declaration, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
     return (await settleIfDue(ctx.services, ctx.em, rows)).map(DeclarationType.from);
   }
@@ -114,7 +116,7 @@ export class DeclarationResolver {
       "Everyone invited to this declaration, oldest first, revoked participants included (with revokedAt). Readable by SECRETARIAT and CO_FACILITATOR only; for any other role this field is null, with one FORBIDDEN error whose path ends in 'participants', and the rest of the declaration is answered.",
   })
   async participants(@Root() d: DeclarationType, @Ctx() ctx: Context): Promise<ParticipantType[]> {
-    authorize(requireViewer(ctx.viewer), 'participants.read', d.id);
+    authorize(requireViewer(ctx.viewer), 'participants.read', { declarationId: d.id });
     const rows = await ctx.em.find(Participant, { declaration: d.id }, { orderBy: { createdAt: 'asc', id: 'asc' } });
     return rows.map(ParticipantType.from);
   }

@@ -7,7 +7,7 @@ import type { Context } from '../context.js';
 /** The viewer, after checking they may read `declarationId` (NOT_FOUND otherwise). */
 export function readerOf(ctx: Context, declarationId: string, target?: { what: string; id: string }): Viewer {
   const viewer = requireViewer(ctx.viewer);
-  authorize(viewer, 'declaration.read', declarationId, target);
+  authorize(viewer, 'declaration.read', { declarationId, target });
   return viewer;
 }
 
