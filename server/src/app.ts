@@ -3,7 +3,7 @@
  * stopped as one. `main.ts` runs one for `npm start`; tests run several,
  * also two on one database to play two instances.
  *
- * `stop()` is the graceful shutdown of lifecycle/shutdown.ts: drain, commit
+ * `stop()` is the graceful shutdown of runtime/shutdown.ts: drain, commit
  * what is queued, close the WebSockets with 1012, release, within
  * `shutdownTimeoutMs`.
  */
@@ -20,10 +20,12 @@ import { UpdateCommitter } from './collab/updateCommitter.js';
 import type { Limits } from './config.js';
 import { openDatabase } from './db/orm.js';
 import { DeadlineWatcher } from './drafting/deadlines.js';
+import { paragraphEditWriter } from './drafting/paragraphEdits.js';
+import type { CommandRunner } from './drafting/runCommand.js';
 import { ChangeFeed } from './feed/changeFeed.js';
-import { Lifecycle } from './lifecycle/lifecycle.js';
-import { DatabaseProbe } from './lifecycle/readiness.js';
-import { shutDownGracefully, type ShutdownReport } from './lifecycle/shutdown.js';
+import { Serving } from './runtime/serving.js';
+import { DatabaseProbe } from './runtime/readiness.js';
+import { shutDownGracefully, type ShutdownReport } from './runtime/shutdown.js';
 import type { Logger } from './logger.js';
 import { Metrics } from './observability/metrics.js';
 import { startHttpServer } from './server.js';
@@ -79,18 +81,24 @@ export async function startApp(options: AppOptions): Promise<App> {
   try {
     if (options.bootstrapToken) await ensureBootstrapSecretariat(orm.em.fork(), options.bootstrapToken);
     const metrics = new Metrics();
-    const lifecycle = new Lifecycle(metrics);
+    const serving = new Serving(metrics);
     const databaseProbe = new DatabaseProbe(orm, (reachable) => metrics.databaseUp.set(reachable ? 1 : 0));
     const hub = new DocumentHub(orm);
     const feed = new ChangeFeed(orm, metrics);
-    const coalescer = new EditCoalescer(() => services, options.editQuietMs, options.editMaxMs);
+    const connections = new LiveConnections(options.limits.connectionsPerToken);
+    // What commands run with (drafting/command.ts): the few parts they use, not `services`.
+    const commands: CommandRunner = { limits: options.limits, hub, feed, connections, log };
+    const coalescer = new EditCoalescer(
+      { fork: () => orm.em.fork(), log, writeEdits: paragraphEditWriter(orm.em, commands) },
+      options.editQuietMs,
+      options.editMaxMs,
+    );
     const committer = new UpdateCommitter(orm, hub, options.limits, log, (text) => coalescer.textCommitted(text), metrics);
     // Tells this instance's presence news apart from the same news coming back over LISTEN.
     const instanceId = randomUUID();
     const presence = new PresenceHub((item) => broadcastPresence(orm, instanceId, item, log));
     const compactor = new Compactor(orm, log, { ...DEFAULT_COMPACTION, ...options.compaction }, metrics);
-    const connections = new LiveConnections(options.limits.connectionsPerToken);
-    const services: Services = { orm, hub, feed, committer, coalescer, presence, compactor, limits: options.limits, log, connections, metrics, lifecycle, databaseProbe };
+    const services: Services = { orm, hub, feed, committer, coalescer, presence, compactor, limits: options.limits, log, connections, metrics, serving, databaseProbe };
 
     const listener = new NewsListener(
       options.databaseUrl,
@@ -103,7 +111,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         },
         onReconnect() {
           // Whatever was committed while the channel was down (by any instance) is read now.
-          catchUpUntilDone(() => hub.catchUpAll(), () => lifecycle.draining, log);
+          catchUpUntilDone(() => hub.catchUpAll(), () => serving.draining, log);
           void feed.refreshAll();
           void closeRevokedSockets(orm, connections).catch((err) => log.warn({ err }, 'revocation re-check failed'));
         },
@@ -114,7 +122,7 @@ export async function startApp(options: AppOptions): Promise<App> {
     stops.push(() => listener.stop());
     feed.start();
     stops.push(() => feed.stop());
-    const deadlines = new DeadlineWatcher(() => services);
+    const deadlines = new DeadlineWatcher({ ...commands, orm });
     deadlines.start();
     stops.push(() => deadlines.stop());
     compactor.start(options.compaction?.intervalMs);
@@ -148,7 +156,7 @@ export async function startApp(options: AppOptions): Promise<App> {
         return report;
       },
       stop() {
-        stopping ??= shutDownGracefully({ lifecycle, committer, coalescer, log, release: stopAll }, timeoutMs).then((r) => {
+        stopping ??= shutDownGracefully({ serving, committer, coalescer, log, release: stopAll }, timeoutMs).then((r) => {
           report = r;
         });
         return stopping;

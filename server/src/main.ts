@@ -6,7 +6,7 @@
  * declaration when the database is empty, and prints the URL and one demo
  * token per role.
  *
- * SIGTERM/SIGINT: graceful shutdown (lifecycle/shutdown.ts): stop accepting,
+ * SIGTERM/SIGINT: graceful shutdown (runtime/shutdown.ts): stop accepting,
  * commit and answer what is in flight, write owed change events, close every
  * WebSocket with 1012 "server restarting", release; within
  * DRAFTROOM_SHUTDOWN_TIMEOUT_MS (default 10 s), after which connections are

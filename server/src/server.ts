@@ -35,7 +35,7 @@ import { sharedSubscribe } from './graphql/sharedExecution.js';
 import { draftroomSchema } from './graphql/schema.js';
 import { mountExplorerRoute } from './explorerRoute.js';
 import { mountExportRoutes } from './exportRoutes.js';
-import { closeWhenUnavailable, unavailableAtTheDoor } from './lifecycle/refusals.js';
+import { closeWhenUnavailable, unavailableAtTheDoor } from './runtime/refusals.js';
 import { toleratingClosedWrites } from './observability/closedConnections.js';
 import { mountOperationalRoutes } from './observability/routes.js';
 import { requestLog } from './observability/requestLog.js';
@@ -87,8 +87,8 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
   // One rule for the client's address, `req.ip` over HTTP and the upgrade request over WebSocket.
   const trust = trustProxies(options.trustedProxies ?? []);
   app.set('trust proxy', trust);
-  // Request id, request log, and the 503 of a draining instance, before anything else (see observability/, lifecycle/).
-  app.use(requestLog(log, services.metrics), services.lifecycle.gate);
+  // Request id, request log, and the 503 of a draining instance, before anything else (see observability/, runtime/).
+  app.use(requestLog(log, services.metrics), services.serving.gate);
   // Express's own error pages show stack traces unless its env is production.
   app.set('env', options.exposeErrorDetails ? 'development' : 'production');
   app.use(corsMiddleware(options.corsOrigins ?? []));
@@ -100,7 +100,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
 
   // Sockets whose connection goes away mid-write are closed connections, not errors (observability/closedConnections.ts).
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: limits.bodyBytes, WebSocket: toleratingClosedWrites(log) });
-  services.lifecycle.attach(httpServer, wsServer);
+  services.serving.attach(httpServer, wsServer);
   const formatting = {
     log,
     exposeDetails: options.exposeErrorDetails,
@@ -159,7 +159,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     validationRules,
     includeStacktraceInErrorResponses: false,
     formatError: (formatted, error) => formatError(formatted, error, formatting),
-    // No ApolloServerPluginDrainHttpServer: the lifecycle (lifecycle/) drains
+    // No ApolloServerPluginDrainHttpServer: the serving state (runtime/serving.ts) drains
     // HTTP itself (listener closed at the start of the shutdown, answers given,
     // idle connections closed). That plugin's second `server.close()` would
     // wait for a 'close' event the already-closed, idle server has emitted
@@ -217,7 +217,7 @@ export async function startHttpServer(services: Services, options: HttpServerOpt
     port,
     async close() {
       await apollo.stop();
-      // Normally closed by the lifecycle already; this covers a stop that skipped it.
+      // Normally closed by the drain already; this covers a stop that skipped it.
       httpServer.closeAllConnections();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

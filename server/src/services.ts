@@ -8,8 +8,8 @@ import type { PresenceHub } from './collab/presence.js';
 import type { UpdateCommitter } from './collab/updateCommitter.js';
 import type { Limits } from './config.js';
 import type { ChangeFeed } from './feed/changeFeed.js';
-import type { Lifecycle } from './lifecycle/lifecycle.js';
-import type { DatabaseProbe } from './lifecycle/readiness.js';
+import type { Serving } from './runtime/serving.js';
+import type { DatabaseProbe } from './runtime/readiness.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './observability/metrics.js';
 
@@ -26,7 +26,7 @@ export interface Services {
   /** This app's Prometheus metrics (a registry of its own). */
   metrics: Metrics;
   /** Serving or draining (graceful shutdown). */
-  lifecycle: Lifecycle;
+  serving: Serving;
   /** Whether PostgreSQL answers (/readyz). */
   databaseProbe: DatabaseProbe;
   /** This instance's open WebSockets, by caller and participant (connection limit, revocation). */

@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { ensureDatabase, startEmbeddedPostgres, type EmbeddedDatabase } from '../../server/src/db/embeddedPostgres.js';
-import { CLOSE_TRY_AGAIN_LATER } from '../../server/src/lifecycle/closeCodes.js';
+import { CLOSE_TRY_AGAIN_LATER } from '../../server/src/runtime/closeCodes.js';
 import { APPLY_UPDATE, CHANGES, Collector, DOCUMENT_STATE, DOCUMENT_UPDATES, fromBase64, PARAGRAPH_TEXTS, toBase64 } from '../collab/collabSupport.js';
 import type { GraphQLTestClient } from '../support/client.js';
 import { addParagraph, addSection, createCast, type Cast } from '../support/factories.js';

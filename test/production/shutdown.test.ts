@@ -25,7 +25,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { startApp, type App } from '../../server/src/app.js';
 import { DEFAULT_LIMITS } from '../../server/src/config.js';
-import { CLOSE_RESTARTING, CLOSE_RESTARTING_REASON } from '../../server/src/lifecycle/closeCodes.js';
+import { CLOSE_RESTARTING, CLOSE_RESTARTING_REASON } from '../../server/src/runtime/closeCodes.js';
 import { createLogger } from '../../server/src/logger.js';
 import { APPLY_UPDATE, CHANGES, DOCUMENT_UPDATES, Replica, sendUpdate, serverDocument, toBase64 } from '../collab/collabSupport.js';
 import { GraphQLTestClient } from '../support/client.js';
@@ -408,7 +408,7 @@ describe('a server draining while a commit is held up', () => {
     );
     const lock = await lockDeclaration();
     const inFlight = sendUpdate(coFacilitator, declarationId, update, 'in-flight');
-    await waitFor('the update waiting in the group commit', () => app.services.lifecycle.inFlight === 1);
+    await waitFor('the update waiting in the group commit', () => app.services.serving.inFlight === 1);
     // Requests whose headers are on their way when the drain begins.
     const late = graphqlPost(JSON.stringify({ query: 'mutation($d: ID!, $u: Base64!) { applyUpdate(declarationId: $d, update: $u) { seq } }', variables: { d: declarationId, u: toBase64(update) } }));
     const lateRequest = await partialRequest(app.port, late.head, `Authorization: Bearer ${coFacilitator.token}\r\n${late.rest}`);
@@ -420,7 +420,7 @@ describe('a server draining while a commit is held up', () => {
     );
 
     const stopped = app.stop();
-    await waitFor('the drain to begin', () => app.services.lifecycle.draining);
+    await waitFor('the drain to begin', () => app.services.serving.draining);
 
     const refusedHttp = await lateRequest.finish();
     expect(refusedHttp).toMatch(/^HTTP\/1\.1 503 /);
@@ -476,7 +476,7 @@ describe('a server draining while a commit is held up', () => {
       (result) => ({ answered: result }),
       (error: Error) => ({ failed: error.message }),
     );
-    await waitFor('the update waiting in the group commit', () => app.services.lifecycle.inFlight === 1);
+    await waitFor('the update waiting in the group commit', () => app.services.serving.inFlight === 1);
     // The lock is still held when stop() returns: only the bound can have ended it.
     await app.stop();
     expect(app.shutdown).toMatchObject({ forced: true });

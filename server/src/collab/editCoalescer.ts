@@ -15,14 +15,23 @@
  * unreachable) is swept again, backing off, until a sweep succeeds.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ChangeKind, Participant } from '../db/entities/index.js';
 import { isDatabaseUnavailable } from '../errors.js';
-import { runCommand, type Command } from '../drafting/command.js';
-import { speakerName } from '../drafting/declarations.js';
-import { Structure } from '../drafting/structure.js';
-import { recordChange } from '../feed/recordChange.js';
-import type { Services } from '../services.js';
+import type { Logger } from '../logger.js';
 import type { CommittedText } from './updateCommitter.js';
+
+/** What the coalescer is given (app.ts wires it). */
+export interface EditCoalescerDeps {
+  /** A fresh entity manager, for the sweep's read. */
+  fork(): EntityManager;
+  log: Pick<Logger, 'warn' | 'error'>;
+  /**
+   * Writes, in one transaction, the events due for these paragraphs of one
+   * declaration (id → the editor the coalescer knows of, or null):
+   * drafting/paragraphEdits.ts. Given, not imported: collab/ sits below
+   * drafting/ and does not reach up into it.
+   */
+  writeEdits(declarationId: string, paragraphs: Map<string, string | null>): Promise<void>;
+}
 
 interface Owed {
   firstAt: number;
@@ -39,7 +48,7 @@ export class EditCoalescer {
   private sweepFailures = 0;
 
   constructor(
-    private readonly services: () => Services,
+    private readonly deps: EditCoalescerDeps,
     private readonly quietMs = 1_000,
     private readonly maxMs = 5_000,
   ) {}
@@ -72,14 +81,14 @@ export class EditCoalescer {
 
   /** Finds paragraphs owing an event in the database (after a crash) and writes their events. */
   async sweep(): Promise<number> {
-    const em = this.services().orm.em.fork();
+    const em = this.deps.fork();
     const rows = await em.execute<{ declaration_id: string; id: string }[]>(
       'select declaration_id, id from paragraph where text_doc_seq > feed_doc_seq',
     );
     const byDeclaration = new Map<string, string[]>();
     for (const row of rows) byDeclaration.set(row.declaration_id, [...(byDeclaration.get(row.declaration_id) ?? []), row.id]);
     for (const [declarationId, ids] of byDeclaration) {
-      await runCommand(em, this.services(), null, (command) => this.writeEvents(command, declarationId, new Map(ids.map((id) => [id, null]))));
+      await this.deps.writeEdits(declarationId, new Map(ids.map((id) => [id, null])));
     }
     return rows.length;
   }
@@ -94,7 +103,7 @@ export class EditCoalescer {
         () => (this.sweepFailures = 0),
         (error) => {
           this.sweepFailures += 1;
-          this.services().log.warn({ err: error, failures: this.sweepFailures }, 'PARAGRAPH_EDITED sweep failed; will try again');
+          this.deps.log.warn({ err: error, failures: this.sweepFailures }, 'PARAGRAPH_EDITED sweep failed; will try again');
           this.sweepLater();
         },
       );
@@ -130,12 +139,12 @@ export class EditCoalescer {
     }
     if (owed.size === 0) this.owed.delete(declarationId);
     if (due.size > 0) {
-      const services = this.services();
-      const task = runCommand(services.orm.em.fork(), services, null, (command) => this.writeEvents(command, declarationId, due))
+      const task = this.deps
+        .writeEdits(declarationId, due)
         .then(() => undefined)
         .catch((error) => {
           const level = isDatabaseUnavailable(error) ? 'warn' : 'error';
-          services.log[level]({ err: error, declarationId }, 'could not write PARAGRAPH_EDITED events; will sweep');
+          this.deps.log[level]({ err: error, declarationId }, 'could not write PARAGRAPH_EDITED events; will sweep');
           this.sweepLater();
         })
         .finally(() => this.flushing.delete(declarationId));
@@ -144,40 +153,4 @@ export class EditCoalescer {
     }
     this.schedule(declarationId);
   }
-
-  /** In one transaction: one PARAGRAPH_EDITED per paragraph still owing one, with its committed text. */
-  private async writeEvents(command: Command, declarationId: string, paragraphs: Map<string, string | null>): Promise<void> {
-    const declaration = await command.lockDeclaration(declarationId);
-    const owing = await owingParagraphs(command.em, [...paragraphs.keys()]);
-    if (owing.length === 0) return;
-    const structure = await Structure.load(command.em, declarationId);
-    for (const row of owing) {
-      const actorId = paragraphs.get(row.id) ?? row.actor_id;
-      const actor = actorId ? await command.em.findOne(Participant, { id: actorId }) : null;
-      const who = actor ? speakerName(actor) : 'A co-facilitator';
-      recordChange(command, declaration, {
-        kind: ChangeKind.PARAGRAPH_EDITED,
-        paragraphId: row.id,
-        text: row.text,
-        actorId,
-        summary: `${who} edited paragraph ${structure.label(row.id)}`,
-      });
-    }
-    await command.em.execute(
-      `update paragraph set feed_doc_seq = text_doc_seq where id in (${owing.map(() => '?').join(', ')})`,
-      owing.map((r) => r.id),
-    );
-  }
-}
-
-/** The paragraphs among `ids` that owe an event, with their text and last editor. */
-async function owingParagraphs(em: EntityManager, ids: string[]) {
-  if (ids.length === 0) return [];
-  return em.execute<{ id: string; text: string; actor_id: string | null }[]>(
-    `select p.id, p.text,
-            (select u.actor_id from doc_update u where u.declaration_id = p.declaration_id and u.seq = p.text_doc_seq) as actor_id
-       from paragraph p
-      where p.id in (${ids.map(() => '?').join(', ')}) and p.text_doc_seq > p.feed_doc_seq`,
-    ids,
-  );
 }

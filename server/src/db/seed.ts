@@ -13,14 +13,14 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Viewer } from '../auth/policy.js';
 import { hashToken } from '../auth/tokens.js';
-import { runCommand } from '../drafting/command.js';
+import type { Command } from '../drafting/command.js';
+import { runCommand, type CommandRunner } from '../drafting/runCommand.js';
 import { createDeclaration, inviteParticipant } from '../drafting/declarations.js';
 import { addParagraph } from '../drafting/paragraphs.js';
 import { addSection } from '../drafting/sections.js';
 import { proposeAmendment, takePosition } from '../drafting/amendments.js';
 import { addComment } from '../drafting/comments.js';
 import { publishRevision } from '../drafting/revisions.js';
-import type { Services } from '../services.js';
 import { Declaration, Participant, Role, Stance } from './entities/index.js';
 
 export interface DemoTokens {
@@ -100,10 +100,10 @@ function tokensFile(dataDir: string) {
  * Seeds the demo when the database has no declaration; returns the demo
  * tokens (fresh, or those of an earlier seed still valid), or null.
  */
-export async function seedDemo(em: EntityManager, services: Services, dataDir: string): Promise<DemoTokens | null> {
+export async function seedDemo(em: EntityManager, services: CommandRunner, dataDir: string): Promise<DemoTokens | null> {
   if ((await em.count(Declaration, {})) > 0) return readDemoTokens(em, dataDir);
   const secretariat: Viewer = { id: '', name: 'Secretariat', role: Role.SECRETARIAT, delegation: null, declarationId: null };
-  const run = <T>(viewer: Viewer, body: Parameters<typeof runCommand<T>>[3]) => runCommand(em, services, viewer, body);
+  const run = <T>(viewer: Viewer, body: (command: Command) => Promise<T>) => runCommand(em, services, viewer, body);
 
   const declaration = await run(secretariat, (c) => createDeclaration(c, { title: TITLE, forum: FORUM }));
   const tokens: DemoTokens['tokens'] = [];

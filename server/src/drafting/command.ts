@@ -1,30 +1,62 @@
 /**
- * How a write runs: one transaction, the declaration's lock, then effects.
+ * What a command is given: the `Command` a write runs with (see runCommand.ts
+ * for how it runs). Types only, and type imports only: every command and
+ * everything it calls imports this file, so it must import nothing that
+ * could lead back to them (test/architecture.test.ts keeps the graph free of
+ * cycles).
  *
- *     runCommand(em, services, viewer, async (command) => {
- *       const declaration = await command.lockDeclaration(id);   // SELECT ... FOR UPDATE
- *       ...change entities, recordChange(command, declaration, {...})...
- *       command.afterCommit(() => ...);                          // broadcasts
- *     });
- *
- * Everything a command writes (rows, change events, Yjs updates) commits or
- * rolls back together. Broadcasts wait for the commit: nobody hears of a
- * change that could still vanish. A command that fails has changed nothing.
+ * A command sees the transaction, who it runs for, and the few long-lived
+ * parts of the server it uses; not the whole `Services` bag, so that what a
+ * command can touch is written here, once.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { LiveConnections } from '../auth/liveConnections.js';
 import type { Viewer } from '../auth/policy.js';
-import { feedNews, NOTIFY_CHANNEL } from '../collab/instanceNews.js';
-import { Declaration } from '../db/entities/index.js';
-import { notFound } from '../errors.js';
-import { settleDeadline } from './silence.js';
-import type { Services } from '../services.js';
+import type { DocumentHub } from '../collab/documentHub.js';
+import type { Limits } from '../config.js';
+import type { Declaration } from '../db/entities/index.js';
+import type { ChangeFeed } from '../feed/changeFeed.js';
 
-export interface Command {
+/**
+ * The server acting by itself, for nobody (adoption at the deadline, the
+ * coalesced PARAGRAPH_EDITED events). It has no role, so no permission: the
+ * commands it runs check none, and a command that checks one cannot be given
+ * it (its type asks for a `Viewer`). The one value is `SYSTEM_VIEWER`.
+ */
+export interface SystemViewer {
+  readonly id: null;
+  /** How change summaries name it ("The server ..."). */
+  readonly name: string;
+  readonly role: null;
+  readonly delegation: null;
+  readonly declarationId: null;
+}
+
+/** Whoever a command runs for: a signed-in participant, or the server itself. */
+export type Actor = Viewer | SystemViewer;
+
+/** The parts of the running server a command may use. */
+export interface CommandServices {
+  limits: Limits;
+  /** The live Yjs documents (a command that writes text goes through them). */
+  hub: DocumentHub;
+  /** This instance's change-feed subscribers, told after commit. */
+  feed: Pick<ChangeFeed, 'published'>;
+  /** This instance's open WebSockets (a revocation closes them after commit). */
+  connections: Pick<LiveConnections, 'revoke'>;
+}
+
+/**
+ * One transaction, run for `viewer`. A command that checks permissions takes
+ * `Command` (a participant); one the server may run by itself takes
+ * `Command<Actor>`.
+ */
+export interface Command<V extends Actor = Viewer> extends CommandServices {
   /** The transaction's entity manager. */
   em: EntityManager;
-  viewer: Viewer | null;
-  services: Services;
+  /** @deprecated TRANSITIONAL (issue 13): use command.limits, command.hub, command.feed, command.connections. */
+  services: CommandServices;
+  readonly viewer: V;
   /** Runs `effect` once the transaction has committed (never if it rolls back). */
   afterCommit(effect: () => void): void;
   /** Tells other instances, when the transaction commits, that the feed of `declarationId` reaches `seq`. */
@@ -33,63 +65,13 @@ export interface Command {
   onRollback(undo: () => void): void;
   /**
    * Loads the declaration with `SELECT ... FOR UPDATE`: every other write to it,
-   * from this process or another, waits until this transaction ends.
+   * from this process or another, waits until this transaction ends. A
+   * declaration whose silence deadline has passed is adopted there and then.
    */
   lockDeclaration(declarationId: string): Promise<Declaration>;
   /** Whether this transaction adopted the declaration (its silence deadline had passed). */
   adoptedHere(declarationId: string): boolean;
 }
 
-/** Runs `body` in a transaction on a fork of `em`; effects run after commit. */
-export async function runCommand<T>(
-  em: EntityManager,
-  services: Services,
-  viewer: Viewer | null,
-  body: (command: Command) => Promise<T>,
-): Promise<T> {
-  const effects: (() => void)[] = [];
-  const undos: (() => void)[] = [];
-  const feedHeads = new Map<string, number>();
-  const adopted = new Set<string>();
-  let result: T;
-  try {
-    result = await em.fork().transactional(async (tx) => {
-      const command: Command = {
-        em: tx,
-        viewer,
-        services,
-        afterCommit: (effect) => effects.push(effect),
-        onRollback: (undo) => undos.push(undo),
-        notifyFeed: (declarationId, seq) => feedHeads.set(declarationId, Math.max(seq, feedHeads.get(declarationId) ?? 0)),
-        async lockDeclaration(declarationId) {
-          const declaration = await tx.findOne(
-            Declaration,
-            { id: declarationId },
-            { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
-          );
-          if (!declaration) throw notFound('declaration', declarationId);
-          if (await settleDeadline(command, declaration)) adopted.add(declarationId);
-          return declaration;
-        },
-        adoptedHere: (declarationId) => adopted.has(declarationId),
-      };
-      const value = await body(command);
-      // NOTIFY is delivered when (and only if) the transaction commits.
-      for (const [declarationId, seq] of feedHeads) {
-        await tx.execute('select pg_notify(?, ?)', [NOTIFY_CHANNEL, feedNews(declarationId, seq)]);
-      }
-      return value;
-    });
-  } catch (error) {
-    for (const undo of undos) undo();
-    throw error;
-  }
-  for (const effect of effects) {
-    try {
-      effect();
-    } catch (error) {
-      services.log.error({ err: error }, 'post-commit effect failed');
-    }
-  }
-  return result;
-}
+// TRANSITIONAL (issue 13): importers move to ./runCommand.js.
+export { runCommand } from './runCommand.js';

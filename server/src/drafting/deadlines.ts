@@ -1,32 +1,39 @@
 /**
  * Adoption at the deadline without anyone acting: every instance polls for
  * declarations whose silence deadline has passed and locks each, which
- * adopts it (see `settleDeadline`). Locking is what makes two instances, or
- * a poll racing a mutation, agree: the first to lock adopts, the others find
- * it adopted. Reads settle the declarations they load too (`settleIfDue`),
- * so nobody reads a stale SILENCE_PROCEDURE after the deadline.
+ * adopts it (see `settleDeadline` in silence.ts: locking a declaration
+ * settles its deadline). Locking is what makes two instances, or a poll
+ * racing a mutation, agree: the first to lock adopts, the others find it
+ * adopted. Reads settle the declarations they load too (`settleIfDue`), so
+ * nobody reads a stale SILENCE_PROCEDURE after the deadline: those reads
+ * write, in a transaction of their own, as the server (SYSTEM_VIEWER).
  */
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Declaration } from '../db/entities/index.js';
-import type { Services } from '../services.js';
-import { runCommand } from './command.js';
+import { runCommand, SYSTEM_VIEWER, type CommandRunner } from './runCommand.js';
 import { deadlinePassed } from './silence.js';
 
-/** Adopts `declarationId` if its deadline has passed (its own transaction). */
-export async function settle(services: Services, declarationId: string): Promise<void> {
-  await runCommand(services.orm.em.fork(), services, null, async (command) => {
+/** What settling needs: the database and what commands use. */
+export interface DeadlineSettler extends CommandRunner {
+  orm: MikroORM;
+}
+
+/** Adopts `declarationId` if its deadline has passed (its own transaction, as the server). */
+export async function settleDeadlineOf(settler: DeadlineSettler, declarationId: string): Promise<void> {
+  await runCommand(settler.orm.em, settler, SYSTEM_VIEWER, async (command) => {
     await command.lockDeclaration(declarationId);
   });
 }
 
 /**
  * Settles the loaded declarations whose deadline has passed, and returns
- * them as they are now (re-read after adoption).
+ * them as they are now (re-read after adoption). A read that writes: each
+ * adoption commits in a transaction of its own before the read goes on.
  */
-export async function settleIfDue(services: Services, em: EntityManager, declarations: Declaration[]): Promise<Declaration[]> {
+export async function settleIfDue(settler: DeadlineSettler, em: EntityManager, declarations: Declaration[]): Promise<Declaration[]> {
   const due = declarations.filter((d) => deadlinePassed(d));
   if (due.length === 0) return declarations;
-  for (const d of due) await settle(services, d.id);
+  for (const d of due) await settleDeadlineOf(settler, d.id);
   for (const d of due) await em.refresh(d);
   return declarations;
 }
@@ -36,7 +43,7 @@ export class DeadlineWatcher {
   private running = false;
 
   constructor(
-    private readonly services: () => Services,
+    private readonly settler: DeadlineSettler,
     private readonly intervalMs = 1_000,
   ) {}
 
@@ -53,14 +60,13 @@ export class DeadlineWatcher {
   async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const services = this.services();
     try {
-      const rows = await services.orm.em
+      const rows = await this.settler.orm.em
         .fork()
         .execute<{ id: string }[]>(`select id from declaration where status = 'SILENCE_PROCEDURE' and silence_deadline <= now()`);
-      for (const row of rows) await settle(services, row.id);
+      for (const row of rows) await settleDeadlineOf(this.settler, row.id);
     } catch (error) {
-      services.log.warn({ err: error }, 'deadline check failed');
+      this.settler.log.warn({ err: error }, 'deadline check failed');
     } finally {
       this.running = false;
     }

@@ -10,7 +10,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize } from '../auth/policy.js';
 import { ChangeKind, Revision, type Declaration, type RevisionParagraphRecord } from '../db/entities/index.js';
 import { recordChange } from '../feed/recordChange.js';
-import type { Command } from './command.js';
+import type { Actor, Command } from './command.js';
 import { speakerName } from './declarations.js';
 import { lockTarget } from './lookup.js';
 import { Structure } from './structure.js';
@@ -49,7 +49,7 @@ export function recordsOf(structure: Structure): RevisionParagraphRecord[] {
  * `publishRevision` and by adoption; the caller holds the lock.
  */
 export async function writeRevision(
-  command: Command,
+  command: Command<Actor>,
   declaration: Declaration,
   structure: Structure,
   name: string,

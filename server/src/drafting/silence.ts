@@ -17,7 +17,7 @@ import { authorize, deadlinePassed, STATUS_AFTER } from '../auth/policy.js';
 import { ChangeKind, ExplanationOfPosition, Participant, type Declaration } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
-import type { Command } from './command.js';
+import type { Actor, Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
 import { assignLabels } from './labels.js';
 import { lockTarget } from './lookup.js';
@@ -77,7 +77,7 @@ export async function adoptDeclaration(command: Command, declarationId: string):
  * Adopts the locked declaration if its deadline has passed. Called by
  * `lockDeclaration`, so every command sees the lifecycle as it is now.
  */
-export async function settleDeadline(command: Command, declaration: Declaration): Promise<boolean> {
+export async function settleDeadline(command: Command<Actor>, declaration: Declaration): Promise<boolean> {
   if (!deadlinePassed(declaration)) return false;
   const structure = await Structure.load(command.em, declaration.id);
   const labels = assignLabels(
@@ -98,7 +98,7 @@ export async function settleDeadline(command: Command, declaration: Declaration)
 }
 
 /** The co-facilitator who put the text under silence: the adopted text is published in their name. */
-async function silenceStarter(command: Command, declarationId: string) {
+async function silenceStarter(command: Command<Actor>, declarationId: string) {
   const [row] = await command.em.execute<{ actor_id: string }[]>(
     `select actor_id from change_event where declaration_id = ? and kind = ? and actor_id is not null order by seq desc limit 1`,
     [declarationId, ChangeKind.SILENCE_STARTED],

@@ -8,7 +8,7 @@
  * instance's subscribers, right after the commit.
  */
 import { ChangeEvent, type ChangeKind, type Declaration } from '../db/entities/index.js';
-import type { Command } from '../drafting/command.js';
+import type { Actor, Command } from '../drafting/command.js';
 import { feedItem } from './changeFeed.js';
 
 export interface ChangeProps {
@@ -23,7 +23,7 @@ export interface ChangeProps {
   actorId?: string | null;
 }
 
-export function recordChange(command: Command, declaration: Declaration, props: ChangeProps): ChangeEvent {
+export function recordChange(command: Command<Actor>, declaration: Declaration, props: ChangeProps): ChangeEvent {
   declaration.lastEventSeq += 1;
   declaration.updatedAt = new Date();
   const event = command.em.create(ChangeEvent, {
@@ -40,6 +40,6 @@ export function recordChange(command: Command, declaration: Declaration, props: 
     at: new Date(),
   });
   command.notifyFeed(declaration.id, event.seq);
-  command.afterCommit(() => command.services.feed.published([feedItem(event)]));
+  command.afterCommit(() => command.feed.published([feedItem(event)]));
   return event;
 }

@@ -15,7 +15,7 @@ import { CollabResolver } from './resolvers/CollabResolver.js';
 import { CommentResolver } from './resolvers/CommentResolver.js';
 import { DeclarationResolver } from './resolvers/DeclarationResolver.js';
 import { ExportResolver } from './resolvers/ExportResolver.js';
-import { ExplanationResolver, LifecycleResolver } from './resolvers/LifecycleResolver.js';
+import { ExplanationResolver, SilenceResolver } from './resolvers/SilenceResolver.js';
 import { ParagraphResolver } from './resolvers/ParagraphResolver.js';
 import { DeclarationRevisionsResolver, RevisionResolver } from './resolvers/RevisionResolver.js';
 import { SectionResolver } from './resolvers/SectionResolver.js';
@@ -41,7 +41,7 @@ export function draftroomSchema(): Promise<GraphQLSchema> {
       DeclarationRevisionsResolver,
       AmendmentResolver,
       ParagraphAmendmentsResolver,
-      LifecycleResolver,
+      SilenceResolver,
       ExplanationResolver,
       ExportResolver,
     ],

@@ -11,12 +11,12 @@
  * behind the network's own fence if the instance is exposed.
  */
 import type express from 'express';
-import { readiness } from '../lifecycle/readiness.js';
+import { readiness } from '../runtime/readiness.js';
 import type { Services } from '../services.js';
 
 export function mountOperationalRoutes(app: express.Express, services: Services): void {
   app.get('/readyz', async (_req, res) => {
-    const state = await readiness(services.lifecycle, services.databaseProbe);
+    const state = await readiness(services.serving, services.databaseProbe);
     res.status(state.ready ? 200 : 503).json(state);
   });
   app.get('/metrics', async (_req, res) => {

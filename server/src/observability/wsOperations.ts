@@ -31,19 +31,19 @@ function describe(args: ExecutionArgs): { type: string; field: string; name: str
 }
 
 export function watchedWsExecution(services: Services, subscribe: SubscribeFn) {
-  const { lifecycle, metrics, log } = services;
-  const refusal = (): ExecutionResult => ({ errors: [new GraphQLError(lifecycle.drainingMessage, { extensions: { code: 'UNAVAILABLE' } })] });
+  const { serving, metrics, log } = services;
+  const refusal = (): ExecutionResult => ({ errors: [new GraphQLError(serving.drainingMessage, { extensions: { code: 'UNAVAILABLE' } })] });
   const scopeOf = (args: ExecutionArgs) => {
     const ctx = args.contextValue as Context | undefined;
     return { requestId: ctx?.requestId ?? 'unknown', connectionId: ctx?.connectionId ?? null };
   };
 
   function execute(args: ExecutionArgs): Promise<ExecutionResult> | ExecutionResult {
-    if (lifecycle.draining) return refusal();
+    if (serving.draining) return refusal();
     const scope = scopeOf(args);
     const started = performance.now();
     const result = requestContext.run({ requestId: scope.requestId }, () => Promise.resolve(graphqlExecute(args)));
-    void lifecycle.track(result).then(
+    void serving.track(result).then(
       (value) => {
         const { type, field, name } = describe(args);
         log.info(
@@ -57,7 +57,7 @@ export function watchedWsExecution(services: Services, subscribe: SubscribeFn) {
   }
 
   async function watchedSubscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
-    if (lifecycle.draining) return refusal();
+    if (serving.draining) return refusal();
     const scope = scopeOf(args);
     const { field, name } = describe(args);
     const source = await requestContext.run({ requestId: scope.requestId }, () => subscribe(args));

@@ -12,7 +12,7 @@
  * database is alive, and restarting it would not bring the database back.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { Lifecycle } from './lifecycle.js';
+import type { Serving } from './serving.js';
 
 export interface DatabaseCheck {
   reachable: boolean;
@@ -72,8 +72,8 @@ export class DatabaseProbe {
 }
 
 /** The instance's readiness: draining first (it will not come back), then the database. */
-export async function readiness(lifecycle: Lifecycle, probe: DatabaseProbe): Promise<Readiness> {
+export async function readiness(serving: Serving, probe: DatabaseProbe): Promise<Readiness> {
   const database = await probe.check();
-  if (lifecycle.draining) return { ready: false, status: 'draining', database };
+  if (serving.draining) return { ready: false, status: 'draining', database };
   return { ready: database.reachable, status: database.reachable ? 'ready' : 'unavailable', database };
 }

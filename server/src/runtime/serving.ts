@@ -30,7 +30,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { Metrics } from '../observability/metrics.js';
 import { CLOSE_RESTARTING, CLOSE_RESTARTING_REASON } from './closeCodes.js';
 
-export type LifecycleState = 'serving' | 'draining';
+export type ServingState = 'serving' | 'draining';
 
 /** Paths served whatever the state: an orchestrator must still see the instance. */
 const ALWAYS_SERVED = new Set(['/healthz', '/readyz', '/metrics']);
@@ -39,8 +39,8 @@ const DRAINING_MESSAGE = 'the server is restarting and takes no new requests: re
 
 type VerifyClient = (info: { req: http.IncomingMessage }, callback: (ok: boolean, code?: number, message?: string) => void) => void;
 
-export class Lifecycle {
-  private current: LifecycleState = 'serving';
+export class Serving {
+  private current: ServingState = 'serving';
   private httpServer: http.Server | null = null;
   private wsServer: WebSocketServer | null = null;
   /** Answers not yet sent (HTTP requests in flight). */
@@ -52,7 +52,7 @@ export class Lifecycle {
 
   constructor(private readonly metrics: Metrics | null = null) {}
 
-  get state(): LifecycleState {
+  get state(): ServingState {
     return this.current;
   }
 

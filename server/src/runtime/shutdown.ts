@@ -23,10 +23,10 @@
 import type { EditCoalescer } from '../collab/editCoalescer.js';
 import type { UpdateCommitter } from '../collab/updateCommitter.js';
 import type { Logger } from '../logger.js';
-import type { Lifecycle } from './lifecycle.js';
+import type { Serving } from './serving.js';
 
 export interface ShutdownParts {
-  lifecycle: Lifecycle;
+  serving: Serving;
   committer: UpdateCommitter;
   coalescer: EditCoalescer;
   log: Logger;
@@ -70,14 +70,14 @@ async function within(ms: number, task: Promise<unknown>): Promise<boolean> {
 }
 
 export async function shutDownGracefully(parts: ShutdownParts, timeoutMs: number): Promise<ShutdownReport> {
-  const { lifecycle, committer, coalescer, log } = parts;
+  const { serving, committer, coalescer, log } = parts;
   const started = Date.now();
   const left = () => Math.max(0, started + timeoutMs - Date.now());
-  const inFlightAtStart = lifecycle.inFlight;
-  lifecycle.drain();
-  log.info({ inFlight: inFlightAtStart, sockets: lifecycle.sockets, timeoutMs }, 'draining');
+  const inFlightAtStart = serving.inFlight;
+  serving.drain();
+  log.info({ inFlight: inFlightAtStart, sockets: serving.sockets, timeoutMs }, 'draining');
 
-  let forced = !(await within(left(), Promise.all([lifecycle.quiet(), committer.drained()])));
+  let forced = !(await within(left(), Promise.all([serving.quiet(), committer.drained()])));
   committer.close();
   if (!forced) forced = !(await within(left(), coalescer.flushAll()));
   coalescer.stop();
@@ -85,12 +85,12 @@ export async function shutDownGracefully(parts: ShutdownParts, timeoutMs: number
   let socketsClosed = 0;
   let abortedUpdates = 0;
   if (!forced) {
-    socketsClosed = lifecycle.sockets;
-    await Promise.all([lifecycle.closeSockets(Math.min(left(), SOCKET_CLOSE_WAIT_MS)), lifecycle.lingerHttp(Math.min(left(), HTTP_LINGER_MS))]);
+    socketsClosed = serving.sockets;
+    await Promise.all([serving.closeSockets(Math.min(left(), SOCKET_CLOSE_WAIT_MS)), serving.lingerHttp(Math.min(left(), HTTP_LINGER_MS))]);
   } else {
     abortedUpdates = committer.abortQueued();
-    log.warn({ timeoutMs, abortedUpdates, inFlight: lifecycle.inFlight }, 'shutdown timed out: cutting every connection');
-    lifecycle.forceClose();
+    log.warn({ timeoutMs, abortedUpdates, inFlight: serving.inFlight }, 'shutdown timed out: cutting every connection');
+    serving.forceClose();
   }
 
   // Releasing can hang on a database that does not answer: bounded too, with a little grace for the pool.

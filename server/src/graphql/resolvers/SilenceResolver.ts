@@ -9,7 +9,7 @@ import { DateTimeScalar } from '../scalars.js';
 import { command } from './access.js';
 
 @Resolver(() => DeclarationType)
-export class LifecycleResolver {
+export class SilenceResolver {
   @Mutation(() => DeclarationType, {
     description:
       'CO_FACILITATOR, while DRAFTING (CONFLICT otherwise): freezes the text and structure until the deadline; the declaration is adopted then, unless a delegation breaks silence. Records SILENCE_STARTED.',
