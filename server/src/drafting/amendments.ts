@@ -46,18 +46,18 @@ export interface ProposeAmendmentProps {
 }
 
 export async function proposeAmendment(command: Command, props: ProposeAmendmentProps): Promise<Amendment> {
-  const { limits } = command.services;
+  const { limits } = command;
   const declaration = await lockTarget(command, 'amendment.propose', 'paragraph', props.paragraphId);
   const declarationId = declaration.id;
   const text = paragraphText('text', props.text, limits.paragraphChars);
   const rationale = optionalText('rationale', props.rationale, limits.commentChars);
   const paragraph = await command.em.findOneOrFail(Paragraph, { id: props.paragraphId });
-  authorize(command.viewer!, 'amendment.propose', { declaration, paragraph });
+  authorize(command.viewer, 'amendment.propose', { declaration, paragraph });
   const anchor = props.anchor ? await anchorIn(command, declarationId, paragraph.id, props.anchor) : null;
   const amendment = command.em.create(Amendment, {
     declaration: declarationId,
     paragraph: paragraph.id,
-    proposer: command.viewer!.id,
+    proposer: command.viewer.id,
     text,
     rationale,
     ...anchorColumns(anchor),
@@ -81,7 +81,7 @@ export async function proposeAmendment(command: Command, props: ProposeAmendment
 async function lockPending(command: Command, amendmentId: string, action: Action) {
   const declaration = await lockTarget(command, action, 'amendment', amendmentId);
   const amendment = await command.em.findOneOrFail(Amendment, { id: amendmentId }, { populate: ['proposer'] });
-  authorize(command.viewer!, action, { declaration, amendment: { status: amendment.status, delegation: tablingDelegation(amendment) } });
+  authorize(command.viewer, action, { declaration, amendment: { status: amendment.status, delegation: tablingDelegation(amendment) } });
   const structure = await Structure.load(command.em, declaration.id);
   return { declaration, amendment, structure };
 }
@@ -102,7 +102,7 @@ function whose(amendment: Amendment): string {
  */
 export async function takePosition(command: Command, amendmentId: string, stance: Stance): Promise<Amendment> {
   const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.takePosition');
-  const viewer = command.viewer!;
+  const viewer = command.viewer;
   const delegation = speakerName(viewer);
   const existing = await command.em.findOne(AmendmentPosition, { amendment: amendment.id, delegation });
   if (existing?.stance === stance) return amendment;
@@ -139,7 +139,7 @@ export async function withdrawAmendment(command: Command, amendmentId: string): 
 
 export async function rejectAmendment(command: Command, amendmentId: string, reason?: string | null): Promise<Amendment> {
   const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.decide');
-  decide(command, amendment, AmendmentStatus.REJECTED, optionalText('reason', reason, command.services.limits.commentChars));
+  decide(command, amendment, AmendmentStatus.REJECTED, optionalText('reason', reason, command.limits.commentChars));
   recordChange(command, declaration, {
     kind: ChangeKind.AMENDMENT_REJECTED,
     paragraphId: amendment.paragraph.id,
@@ -159,8 +159,8 @@ export async function rejectAmendment(command: Command, amendmentId: string, rea
 export async function acceptAmendment(command: Command, amendmentId: string): Promise<Amendment> {
   const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.decide');
   const paragraph = structure.get(amendment.paragraph.id)!.paragraph;
-  authorize(command.viewer!, 'amendment.decide', { paragraph });
-  const live = await command.services.hub.current(command.em, declaration.id);
+  authorize(command.viewer, 'amendment.decide', { paragraph });
+  const live = await command.hub.current(command.em, declaration.id);
   const current = live.doc.getText(paragraph.id).toString();
   const anchor = storedAnchor(amendment);
   let start = 0;
@@ -172,8 +172,8 @@ export async function acceptAmendment(command: Command, amendmentId: string): Pr
     end = resolved.end!;
   }
   const length = current.length - (end - start) + amendment.text.length;
-  if (length > command.services.limits.paragraphChars) {
-    throw badInput(`accepting would make the paragraph ${length} characters long; the limit is ${command.services.limits.paragraphChars}`);
+  if (length > command.limits.paragraphChars) {
+    throw badInput(`accepting would make the paragraph ${length} characters long; the limit is ${command.limits.paragraphChars}`);
   }
   const text = await replaceText(command, { declaration, paragraph, start, end, text: amendment.text });
   decide(command, amendment, AmendmentStatus.ACCEPTED, null);
@@ -200,6 +200,6 @@ function decide(command: Command, amendment: Amendment, status: AmendmentStatus,
   amendment.status = status;
   amendment.decisionReason = reason;
   amendment.decidedAt = new Date();
-  amendment.decidedBy = command.em.getReference(Participant, command.viewer!.id, { wrapped: true });
+  amendment.decidedBy = command.em.getReference(Participant, command.viewer.id, { wrapped: true });
 }
 

@@ -13,7 +13,7 @@ export interface AnchorInput {
  * holds the declaration's lock, so the document it reads is the committed one.
  */
 export async function anchorIn(command: Command, declarationId: string, paragraphId: string, input: AnchorInput): Promise<StoredAnchor> {
-  const live = await command.services.hub.current(command.em, declarationId);
+  const live = await command.hub.current(command.em, declarationId);
   const text = live.doc.getText(paragraphId);
   const { start, end } = input;
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end < start || end > text.length) {

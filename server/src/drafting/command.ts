@@ -54,8 +54,6 @@ export interface CommandServices {
 export interface Command<V extends Actor = Viewer> extends CommandServices {
   /** The transaction's entity manager. */
   em: EntityManager;
-  /** @deprecated TRANSITIONAL (issue 13): use command.limits, command.hub, command.feed, command.connections. */
-  services: CommandServices;
   readonly viewer: V;
   /** Runs `effect` once the transaction has committed (never if it rolls back). */
   afterCommit(effect: () => void): void;
@@ -72,6 +70,3 @@ export interface Command<V extends Actor = Viewer> extends CommandServices {
   /** Whether this transaction adopted the declaration (its silence deadline had passed). */
   adoptedHere(declarationId: string): boolean;
 }
-
-// TRANSITIONAL (issue 13): importers move to ./runCommand.js.
-export { runCommand } from './runCommand.js';

@@ -17,7 +17,7 @@ import { requiredText } from './validation.js';
 
 async function lockForComment(command: Command, kind: 'paragraph' | 'comment', id: string): Promise<Declaration> {
   const declaration = await lockTarget(command, 'comment.write', kind, id);
-  authorize(command.viewer!, 'comment.write', { declaration });
+  authorize(command.viewer, 'comment.write', { declaration });
   return declaration;
 }
 
@@ -29,7 +29,7 @@ export interface AddCommentProps {
 }
 
 export async function addComment(command: Command, props: AddCommentProps): Promise<Comment> {
-  const body = requiredText('body', props.body, command.services.limits.commentChars);
+  const body = requiredText('body', props.body, command.limits.commentChars);
   const declaration = await lockForComment(command, 'paragraph', props.paragraphId);
   const structure = await Structure.load(command.em, declaration.id);
   const label = structure.label(props.paragraphId);
@@ -45,7 +45,7 @@ export async function addComment(command: Command, props: AddCommentProps): Prom
   const comment = command.em.create(Comment, {
     declaration: declaration.id,
     paragraph: props.paragraphId,
-    author: command.viewer!.id,
+    author: command.viewer.id,
     replyTo: thread?.id ?? null,
     body,
   });
@@ -61,10 +61,10 @@ export async function addComment(command: Command, props: AddCommentProps): Prom
 }
 
 export async function editComment(command: Command, commentId: string, body: string): Promise<Comment> {
-  const text = requiredText('body', body, command.services.limits.commentChars);
+  const text = requiredText('body', body, command.limits.commentChars);
   const declaration = await lockForComment(command, 'comment', commentId);
   const comment = await command.em.findOneOrFail(Comment, { id: commentId });
-  authorize(command.viewer!, 'comment.edit', { comment: { authorId: comment.author.id } });
+  authorize(command.viewer, 'comment.edit', { comment: { authorId: comment.author.id } });
   if (comment.body === text) return comment;
   comment.body = text;
   comment.editedAt = new Date();

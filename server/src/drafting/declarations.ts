@@ -3,7 +3,7 @@ import { authorize, boundDeclaration, speakerName } from '../auth/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { ChangeKind, Declaration, Participant, type Role } from '../db/entities/index.js';
 import { recordChange } from '../feed/recordChange.js';
-import type { Command } from './command.js';
+import type { Actor, Command } from './command.js';
 import { lockTarget } from './lookup.js';
 import { optionalText, requiredText } from './validation.js';
 
@@ -14,9 +14,9 @@ export interface CreateDeclarationProps {
 
 /** Creates an empty declaration in DRAFTING. Only the secretariat. */
 export async function createDeclaration(command: Command, props: CreateDeclarationProps): Promise<Declaration> {
-  const viewer = command.viewer!;
+  const viewer = command.viewer;
   authorize(viewer, 'declaration.create');
-  const { limits } = command.services;
+  const { limits } = command;
   const declaration = command.em.create(Declaration, {
     title: requiredText('title', props.title, limits.titleChars),
     forum: optionalText('forum', props.forum, limits.titleChars),
@@ -45,7 +45,7 @@ export interface Invitation {
  */
 export async function inviteParticipant(command: Command, props: InviteParticipantProps): Promise<Invitation> {
   const declaration = await lockTarget(command, 'participant.invite', 'declaration', props.declarationId);
-  const { limits } = command.services;
+  const { limits } = command;
   const token = newToken();
   const participant = command.em.create(Participant, {
     declaration: boundDeclaration(props.role, declaration.id),
@@ -65,8 +65,9 @@ export async function inviteParticipant(command: Command, props: InviteParticipa
 /** "Mexico" for a delegation's participant, otherwise the participant's name (the policy's, which decides by it). */
 export { speakerName };
 
-export function actorName(command: Command): string {
-  return command.viewer ? speakerName(command.viewer) : 'The server';
+/** Who a change summary names: the viewer's delegation or name, or "The server" (SYSTEM_VIEWER). */
+export function actorName(command: Command<Actor>): string {
+  return speakerName(command.viewer);
 }
 
 function describeParticipant(p: Participant): string {

@@ -54,6 +54,6 @@ export async function declarationOf(em: EntityManager, kind: Kind, id: string): 
  */
 export async function lockTarget(command: Command, action: Action, kind: Kind, id: string): Promise<Declaration> {
   const declarationId = await declarationOf(command.em, kind, id);
-  authorize(command.viewer!, action, declarationId, { what: kind, id });
+  authorize(command.viewer, action, declarationId, { what: kind, id });
   return command.lockDeclaration(declarationId);
 }

@@ -22,7 +22,7 @@ import { LimitName } from '../../../client-sdk/src/protocol.js';
 /** Locks the declaration a paragraph (or section) belongs to, for a co-facilitator's edit while DRAFTING. */
 async function lockForEdit(command: Command, kind: 'paragraph' | 'section', id: string) {
   const declaration = await lockTarget(command, 'paragraph.edit', kind, id);
-  authorize(command.viewer!, 'paragraph.edit', { declaration });
+  authorize(command.viewer, 'paragraph.edit', { declaration });
   const structure = await Structure.load(command.em, declaration.id);
   return { declaration, structure };
 }
@@ -48,7 +48,7 @@ export interface AddParagraphProps {
 
 export async function addParagraph(command: Command, props: AddParagraphProps): Promise<Paragraph> {
   const { declaration, structure } = await lockForEdit(command, 'section', props.sectionId);
-  const { limits } = command.services;
+  const { limits } = command;
   // Counted under the declaration's lock: two concurrent additions cannot both pass at the limit.
   if (limits.paragraphsPerDeclaration > 0 && structure.paragraphs.length >= limits.paragraphsPerDeclaration) {
     throw badInput(

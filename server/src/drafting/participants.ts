@@ -26,7 +26,7 @@ import { actorName } from './declarations.js';
 import { isId } from './lookup.js';
 
 export async function revokeParticipant(command: Command, participantId: string): Promise<Participant> {
-  const viewer = command.viewer!;
+  const viewer = command.viewer;
   if (!isId(participantId)) throw notFound('participant', participantId);
   const rows = await command.em.execute<{ declaration_id: string | null }[]>('select declaration_id from participant where id = ?', [
     participantId,
@@ -52,7 +52,7 @@ export async function revokeParticipant(command: Command, participantId: string)
   await command.em.flush();
   // Delivered to every instance (this one too) when, and only if, this commits.
   await command.em.execute('select pg_notify(?, ?)', [NOTIFY_CHANNEL, revokedNews(participantId)]);
-  command.afterCommit(() => command.services.connections.revoke(participantId));
+  command.afterCommit(() => command.connections.revoke(participantId));
   return participant;
 }
 

@@ -76,11 +76,11 @@ export async function writeRevision(
 
 export async function publishRevision(command: Command, declarationId: string, name?: string | null): Promise<Revision> {
   const declaration = await lockTarget(command, 'revision.publish', 'declaration', declarationId);
-  authorize(command.viewer!, 'revision.publish', { declaration });
+  authorize(command.viewer, 'revision.publish', { declaration });
   const structure = await Structure.load(command.em, declarationId);
-  const chosen = optionalText('name', name, command.services.limits.titleChars);
+  const chosen = optionalText('name', name, command.limits.titleChars);
   const name_ = chosen ?? defaultRevisionName(await nextSequence(command.em, declarationId));
-  const revision = await writeRevision(command, declaration, structure, name_, command.viewer!);
+  const revision = await writeRevision(command, declaration, structure, name_, command.viewer);
   await command.em.flush();
   return revision;
 }

@@ -55,7 +55,6 @@ export async function runCommand<T, V extends Actor>(
         hub: services.hub,
         feed: services.feed,
         connections: services.connections,
-        services: { limits: services.limits, hub: services.hub, feed: services.feed, connections: services.connections },
         afterCommit: (effect) => effects.push(effect),
         onRollback: (undo) => undos.push(undo),
         notifyFeed: (declarationId, seq) => feedHeads.set(declarationId, Math.max(seq, feedHeads.get(declarationId) ?? 0)),

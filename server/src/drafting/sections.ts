@@ -18,8 +18,8 @@ export interface AddSectionProps {
 /** Adds a section; later sections move down one position. */
 export async function addSection(command: Command, props: AddSectionProps): Promise<Section> {
   const declaration = await lockTarget(command, 'section.add', 'declaration', props.declarationId);
-  authorize(command.viewer!, 'section.add', { declaration });
-  const title = requiredText('title', props.title, command.services.limits.titleChars);
+  authorize(command.viewer, 'section.add', { declaration });
+  const title = requiredText('title', props.title, command.limits.titleChars);
   const sections = await command.em.find(Section, { declaration: declaration.id }, { orderBy: { position: 'asc' } });
   let position = sections.length + 1;
   if (props.afterSectionId != null) {

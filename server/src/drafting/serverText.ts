@@ -22,7 +22,7 @@ import type { Command } from './command.js';
  * the update once the transaction has committed.
  */
 export async function writeServerUpdate(command: Command, declaration: Declaration, build: (doc: Y.Doc) => Uint8Array): Promise<number> {
-  const { hub } = command.services;
+  const { hub } = command;
   // Caught up under our lock, before we write: the hub must never load our own uncommitted rows.
   const live = await hub.current(command.em, declaration.id);
   const update = build(live.doc);

@@ -30,7 +30,7 @@ type SilenceAction = 'silence.start' | 'silence.break' | 'declaration.adopt' | '
 /** Locks the declaration and asks the policy for `action` on it as it is under the lock (the deadline settled). */
 async function lockFor(command: Command, declarationId: string, action: SilenceAction) {
   const declaration = await lockTarget(command, action, 'declaration', declarationId);
-  authorize(command.viewer!, action, { declaration, adoptedHere: command.adoptedHere(declarationId) });
+  authorize(command.viewer, action, { declaration, adoptedHere: command.adoptedHere(declarationId) });
   return declaration;
 }
 
@@ -52,7 +52,7 @@ export async function startSilenceProcedure(command: Command, declarationId: str
 }
 
 export async function breakSilence(command: Command, declarationId: string, reason: string): Promise<Declaration> {
-  const text = requiredText('reason', reason, command.services.limits.commentChars);
+  const text = requiredText('reason', reason, command.limits.commentChars);
   const declaration = await lockFor(command, declarationId, 'silence.break');
   declaration.status = STATUS_AFTER['silence.break'];
   declaration.silenceDeadline = null;
@@ -107,9 +107,9 @@ async function silenceStarter(command: Command<Actor>, declarationId: string) {
 }
 
 export async function addExplanationOfPosition(command: Command, declarationId: string, text: string): Promise<ExplanationOfPosition> {
-  const body = requiredText('text', text, command.services.limits.commentChars);
+  const body = requiredText('text', text, command.limits.commentChars);
   const declaration = await lockFor(command, declarationId, 'position.explain');
-  const viewer = command.viewer!;
+  const viewer = command.viewer;
   const explanation = command.em.create(ExplanationOfPosition, {
     declaration: declarationId,
     author: viewer.id,

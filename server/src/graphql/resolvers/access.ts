@@ -1,6 +1,7 @@
 /** Small helpers the resolvers share: who is asking, may they read it, run a command as them. */
 import { authorize, requireViewer, type Viewer } from '../../auth/policy.js';
-import { runCommand, type Command } from '../../drafting/command.js';
+import type { Command } from '../../drafting/command.js';
+import { runCommand } from '../../drafting/runCommand.js';
 import { declarationOf } from '../../drafting/lookup.js';
 import type { Context } from '../context.js';
 
