@@ -16,7 +16,7 @@
  * notification costs latency, never data.
  */
 import pg from 'pg';
-import { CONNECT_TIMEOUT_MS } from '../db/orm.js';
+import { CONNECT_TIMEOUT_MS } from '../db/connectTimeout.js';
 import type { Logger } from '../logger.js';
 
 export const NOTIFY_CHANNEL = 'draftroom';

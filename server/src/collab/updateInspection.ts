@@ -25,7 +25,7 @@
  * store, and the structs a deletion really covers), never to the document.
  */
 import * as Y from 'yjs';
-import { findHiddenCharacter, HIDDEN_REFUSAL } from '../drafting/validation.js';
+import { findHiddenCharacter, HIDDEN_REFUSAL } from '../text/hiddenCharacters.js';
 
 /**
  * Why an update was refused: `MALFORMED` (does not decode, trailing bytes, impossible
@@ -282,7 +282,7 @@ function place(ins: Inspection, struct: StoredStruct): void {
 }
 
 /**
- * Bidirectional controls and invisible characters (drafting/validation.ts)
+ * Bidirectional controls and invisible characters (text/hiddenCharacters.ts)
  * are refused in typed text as in every other text. Only the part the doc
  * does not have yet is looked at: the rest was accepted before.
  */

@@ -7,10 +7,9 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
 import { ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { CONNECT_TIMEOUT_MS } from './connectTimeout.js';
 import { withStartupLock } from './startupLock.js';
 
-/** Longest wait for a new connection to PostgreSQL (ms). */
-export const CONNECT_TIMEOUT_MS = 5_000;
 /** Longest wait for a connection from the pool (ms). */
 const ACQUIRE_TIMEOUT_MS = 10_000;
 

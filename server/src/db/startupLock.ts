@@ -12,7 +12,7 @@
  * connection ends, so a crashed instance cannot leave it held.
  */
 import pg from 'pg';
-import { CONNECT_TIMEOUT_MS } from './orm.js';
+import { CONNECT_TIMEOUT_MS } from './connectTimeout.js';
 
 /** The advisory lock key: any constant shared by every draftroom instance ("draftrm" in ASCII). */
 const STARTUP_LOCK_KEY = 0x64726166_74726dn;
