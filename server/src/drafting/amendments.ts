@@ -33,7 +33,7 @@ import { recordChange } from '../feed/recordChange.js';
 import { anchorColumns, anchorIn, storedAnchor, type AnchorInput } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
-import { lockTarget } from './lookup.js';
+import { lockDeclarationOf } from './lookup.js';
 import { replaceText } from './serverText.js';
 import { Structure } from './structure.js';
 import { optionalText, paragraphText } from './validation.js';
@@ -47,7 +47,7 @@ export interface ProposeAmendmentProps {
 
 export async function proposeAmendment(command: Command, props: ProposeAmendmentProps): Promise<Amendment> {
   const { limits } = command;
-  const declaration = await lockTarget(command, 'amendment.propose', 'paragraph', props.paragraphId);
+  const declaration = await lockDeclarationOf(command, 'amendment.propose', 'paragraph', props.paragraphId);
   const declarationId = declaration.id;
   const text = paragraphText('text', props.text, limits.paragraphChars);
   const rationale = optionalText('rationale', props.rationale, limits.commentChars);
@@ -78,8 +78,8 @@ export async function proposeAmendment(command: Command, props: ProposeAmendment
  * `action` on it (while DRAFTING, only PENDING, and what the action's row
  * says about the proposing delegation).
  */
-async function lockPending(command: Command, amendmentId: string, action: Action) {
-  const declaration = await lockTarget(command, action, 'amendment', amendmentId);
+async function lockForAmendment(command: Command, amendmentId: string, action: Action) {
+  const declaration = await lockDeclarationOf(command, action, 'amendment', amendmentId);
   const amendment = await command.em.findOneOrFail(Amendment, { id: amendmentId }, { populate: ['proposer'] });
   authorize(command.viewer, action, { declaration, amendment: { status: amendment.status, delegation: tablingDelegation(amendment) } });
   const structure = await Structure.load(command.em, declaration.id);
@@ -101,7 +101,7 @@ function whose(amendment: Amendment): string {
  * nothing; the other stance replaces it.
  */
 export async function takePosition(command: Command, amendmentId: string, stance: Stance): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.takePosition');
+  const { declaration, amendment, structure } = await lockForAmendment(command, amendmentId, 'amendment.takePosition');
   const viewer = command.viewer;
   const delegation = speakerName(viewer);
   const existing = await command.em.findOne(AmendmentPosition, { amendment: amendment.id, delegation });
@@ -125,7 +125,7 @@ export async function takePosition(command: Command, amendmentId: string, stance
 }
 
 export async function withdrawAmendment(command: Command, amendmentId: string): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.withdraw');
+  const { declaration, amendment, structure } = await lockForAmendment(command, amendmentId, 'amendment.withdraw');
   decide(command, amendment, AmendmentStatus.WITHDRAWN, null);
   recordChange(command, declaration, {
     kind: ChangeKind.AMENDMENT_WITHDRAWN,
@@ -138,7 +138,7 @@ export async function withdrawAmendment(command: Command, amendmentId: string): 
 }
 
 export async function rejectAmendment(command: Command, amendmentId: string, reason?: string | null): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.decide');
+  const { declaration, amendment, structure } = await lockForAmendment(command, amendmentId, 'amendment.decide');
   decide(command, amendment, AmendmentStatus.REJECTED, optionalText('reason', reason, command.limits.commentChars));
   recordChange(command, declaration, {
     kind: ChangeKind.AMENDMENT_REJECTED,
@@ -157,7 +157,7 @@ export async function rejectAmendment(command: Command, amendmentId: string, rea
  * paragraph is no longer OPEN.
  */
 export async function acceptAmendment(command: Command, amendmentId: string): Promise<Amendment> {
-  const { declaration, amendment, structure } = await lockPending(command, amendmentId, 'amendment.decide');
+  const { declaration, amendment, structure } = await lockForAmendment(command, amendmentId, 'amendment.decide');
   const paragraph = structure.get(amendment.paragraph.id)!.paragraph;
   authorize(command.viewer, 'amendment.decide', { paragraph });
   const live = await command.hub.current(command.em, declaration.id);

@@ -11,12 +11,12 @@ import { recordChange } from '../feed/recordChange.js';
 import { anchorColumns, anchorIn } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
-import { isId, lockTarget } from './lookup.js';
+import { isId, lockDeclarationOf } from './lookup.js';
 import { Structure } from './structure.js';
 import { requiredText } from './validation.js';
 
 async function lockForComment(command: Command, kind: 'paragraph' | 'comment', id: string): Promise<Declaration> {
-  const declaration = await lockTarget(command, 'comment.write', kind, id);
+  const declaration = await lockDeclarationOf(command, 'comment.write', kind, id);
   authorize(command.viewer, 'comment.write', { declaration });
   return declaration;
 }

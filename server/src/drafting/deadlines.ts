@@ -4,7 +4,7 @@
  * adopts it (see `settleDeadline` in silence.ts: locking a declaration
  * settles its deadline). Locking is what makes two instances, or a poll
  * racing a mutation, agree: the first to lock adopts, the others find it
- * adopted. Reads settle the declarations they load too (`settleIfDue`), so
+ * adopted. Reads settle the declarations they load too (`settleDeadlinesBeforeRead`), so
  * nobody reads a stale SILENCE_PROCEDURE after the deadline: those reads
  * write, in a transaction of their own, as the server (SYSTEM_VIEWER).
  */
@@ -19,7 +19,7 @@ export interface DeadlineSettler extends CommandRunner {
 }
 
 /** Adopts `declarationId` if its deadline has passed (its own transaction, as the server). */
-export async function settleDeadlineOf(settler: DeadlineSettler, declarationId: string): Promise<void> {
+export async function settleDeadlineNow(settler: DeadlineSettler, declarationId: string): Promise<void> {
   await runCommand(settler.orm.em, settler, SYSTEM_VIEWER, async (command) => {
     await command.lockDeclaration(declarationId);
   });
@@ -30,10 +30,10 @@ export async function settleDeadlineOf(settler: DeadlineSettler, declarationId: 
  * them as they are now (re-read after adoption). A read that writes: each
  * adoption commits in a transaction of its own before the read goes on.
  */
-export async function settleIfDue(settler: DeadlineSettler, em: EntityManager, declarations: Declaration[]): Promise<Declaration[]> {
+export async function settleDeadlinesBeforeRead(settler: DeadlineSettler, em: EntityManager, declarations: Declaration[]): Promise<Declaration[]> {
   const due = declarations.filter((d) => deadlinePassed(d));
   if (due.length === 0) return declarations;
-  for (const d of due) await settleDeadlineOf(settler, d.id);
+  for (const d of due) await settleDeadlineNow(settler, d.id);
   for (const d of due) await em.refresh(d);
   return declarations;
 }
@@ -64,7 +64,7 @@ export class DeadlineWatcher {
       const rows = await this.settler.orm.em
         .fork()
         .execute<{ id: string }[]>(`select id from declaration where status = 'SILENCE_PROCEDURE' and silence_deadline <= now()`);
-      for (const row of rows) await settleDeadlineOf(this.settler, row.id);
+      for (const row of rows) await settleDeadlineNow(this.settler, row.id);
     } catch (error) {
       this.settler.log.warn({ err: error }, 'deadline check failed');
     } finally {

@@ -4,7 +4,7 @@ import { hashToken, newToken } from '../auth/tokens.js';
 import { ChangeKind, Declaration, Participant, type Role } from '../db/entities/index.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Actor, Command } from './command.js';
-import { lockTarget } from './lookup.js';
+import { lockDeclarationOf } from './lookup.js';
 import { optionalText, requiredText } from './validation.js';
 
 export interface CreateDeclarationProps {
@@ -44,7 +44,7 @@ export interface Invitation {
  * only records where the invitation came from.
  */
 export async function inviteParticipant(command: Command, props: InviteParticipantProps): Promise<Invitation> {
-  const declaration = await lockTarget(command, 'participant.invite', 'declaration', props.declarationId);
+  const declaration = await lockDeclarationOf(command, 'participant.invite', 'declaration', props.declarationId);
   const { limits } = command;
   const token = newToken();
   const participant = command.em.create(Participant, {

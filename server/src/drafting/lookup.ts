@@ -3,6 +3,13 @@
  * declaration's lock. These reads go straight to SQL and bypass the identity
  * map on purpose: an entity loaded before the lock could be stale once the
  * lock is ours, so commands load entities only after locking.
+ *
+ * Lock vocabulary, one name per idea: `command.lockDeclaration(id)` takes
+ * the row lock of a declaration by id; `lockDeclarationOf(command, action,
+ * kind, id)` finds the declaration a thing belongs to, checks the action and
+ * takes that lock; each command file's `lockFor<Subject>` (lockForComment,
+ * lockForAmendment, lockForParagraphEdit, lockForDeclaration) does that and
+ * then asks the policy about the subject as it is under the lock.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize, type Action } from '../auth/policy.js';
@@ -52,7 +59,7 @@ export async function declarationOf(em: EntityManager, kind: Kind, id: string): 
  * (NOT_FOUND), check the viewer may perform `action` on it (NOT_FOUND for
  * another declaration's participant, then FORBIDDEN), and lock it.
  */
-export async function lockTarget(command: Command, action: Action, kind: Kind, id: string): Promise<Declaration> {
+export async function lockDeclarationOf(command: Command, action: Action, kind: Kind, id: string): Promise<Declaration> {
   const declarationId = await declarationOf(command.em, kind, id);
   authorize(command.viewer, action, declarationId, { what: kind, id });
   return command.lockDeclaration(declarationId);

@@ -13,15 +13,15 @@ import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
-import { lockTarget } from './lookup.js';
+import { lockDeclarationOf } from './lookup.js';
 import { writeServerUpdate } from './serverText.js';
 import { Structure } from './structure.js';
 import { objectives as validObjectives, paragraphText } from './validation.js';
 import { LimitName } from '../../../client-sdk/src/protocol.js';
 
 /** Locks the declaration a paragraph (or section) belongs to, for a co-facilitator's edit while DRAFTING. */
-async function lockForEdit(command: Command, kind: 'paragraph' | 'section', id: string) {
-  const declaration = await lockTarget(command, 'paragraph.edit', kind, id);
+async function lockForParagraphEdit(command: Command, kind: 'paragraph' | 'section', id: string) {
+  const declaration = await lockDeclarationOf(command, 'paragraph.edit', kind, id);
   authorize(command.viewer, 'paragraph.edit', { declaration });
   const structure = await Structure.load(command.em, declaration.id);
   return { declaration, structure };
@@ -47,7 +47,7 @@ export interface AddParagraphProps {
 }
 
 export async function addParagraph(command: Command, props: AddParagraphProps): Promise<Paragraph> {
-  const { declaration, structure } = await lockForEdit(command, 'section', props.sectionId);
+  const { declaration, structure } = await lockForParagraphEdit(command, 'section', props.sectionId);
   const { limits } = command;
   // Counted under the declaration's lock: two concurrent additions cannot both pass at the limit.
   if (limits.paragraphsPerDeclaration > 0 && structure.paragraphs.length >= limits.paragraphsPerDeclaration) {
@@ -93,7 +93,7 @@ export interface MoveParagraphProps {
 }
 
 export async function moveParagraph(command: Command, props: MoveParagraphProps): Promise<Paragraph> {
-  const { declaration, structure } = await lockForEdit(command, 'paragraph', props.paragraphId);
+  const { declaration, structure } = await lockForParagraphEdit(command, 'paragraph', props.paragraphId);
   const paragraph = structure.get(props.paragraphId)!.paragraph;
   if (!structure.section(props.sectionId)) {
     throw badInput(`sectionId ${JSON.stringify(props.sectionId)} is not a section of this declaration`, { field: 'sectionId' });
@@ -125,7 +125,7 @@ export async function moveParagraph(command: Command, props: MoveParagraphProps)
 }
 
 export async function setParagraphStatus(command: Command, paragraphId: string, status: ParagraphStatus): Promise<Paragraph> {
-  const { declaration, structure } = await lockForEdit(command, 'paragraph', paragraphId);
+  const { declaration, structure } = await lockForParagraphEdit(command, 'paragraph', paragraphId);
   const paragraph = structure.get(paragraphId)!.paragraph;
   if (paragraph.status === status) return paragraph;
   const label = structure.label(paragraphId);
@@ -142,7 +142,7 @@ export async function setParagraphStatus(command: Command, paragraphId: string, 
 
 export async function setParagraphObjectives(command: Command, paragraphId: string, objectives: number[]): Promise<Paragraph> {
   const list = validObjectives(objectives);
-  const { declaration, structure } = await lockForEdit(command, 'paragraph', paragraphId);
+  const { declaration, structure } = await lockForParagraphEdit(command, 'paragraph', paragraphId);
   const paragraph = structure.get(paragraphId)!.paragraph;
   if (paragraph.objectives.join() === list.join()) return paragraph;
   paragraph.objectives = list;

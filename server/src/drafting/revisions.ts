@@ -12,7 +12,7 @@ import { ChangeKind, Revision, type Declaration, type RevisionParagraphRecord } 
 import { recordChange } from '../feed/recordChange.js';
 import type { Actor, Command } from './command.js';
 import { speakerName } from './declarations.js';
-import { lockTarget } from './lookup.js';
+import { lockDeclarationOf } from './lookup.js';
 import { Structure } from './structure.js';
 import { optionalText } from './validation.js';
 
@@ -75,7 +75,7 @@ export async function writeRevision(
 }
 
 export async function publishRevision(command: Command, declarationId: string, name?: string | null): Promise<Revision> {
-  const declaration = await lockTarget(command, 'revision.publish', 'declaration', declarationId);
+  const declaration = await lockDeclarationOf(command, 'revision.publish', 'declaration', declarationId);
   authorize(command.viewer, 'revision.publish', { declaration });
   const structure = await Structure.load(command.em, declarationId);
   const chosen = optionalText('name', name, command.limits.titleChars);

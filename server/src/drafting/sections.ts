@@ -5,7 +5,7 @@ import { badInput } from '../errors.js';
 import { recordChange } from '../feed/recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
-import { isId, lockTarget } from './lookup.js';
+import { isId, lockDeclarationOf } from './lookup.js';
 import { requiredText } from './validation.js';
 
 export interface AddSectionProps {
@@ -17,7 +17,7 @@ export interface AddSectionProps {
 
 /** Adds a section; later sections move down one position. */
 export async function addSection(command: Command, props: AddSectionProps): Promise<Section> {
-  const declaration = await lockTarget(command, 'section.add', 'declaration', props.declarationId);
+  const declaration = await lockDeclarationOf(command, 'section.add', 'declaration', props.declarationId);
   authorize(command.viewer, 'section.add', { declaration });
   const title = requiredText('title', props.title, command.limits.titleChars);
   const sections = await command.em.find(Section, { declaration: declaration.id }, { orderBy: { position: 'asc' } });

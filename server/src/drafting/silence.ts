@@ -20,7 +20,7 @@ import { recordChange } from '../feed/recordChange.js';
 import type { Actor, Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
 import { assignLabels } from './labels.js';
-import { lockTarget } from './lookup.js';
+import { lockDeclarationOf } from './lookup.js';
 import { ADOPTED_TEXT, writeRevision } from './revisions.js';
 import { Structure } from './structure.js';
 import { requiredText } from './validation.js';
@@ -28,8 +28,8 @@ import { requiredText } from './validation.js';
 type SilenceAction = 'silence.start' | 'silence.break' | 'declaration.adopt' | 'position.explain';
 
 /** Locks the declaration and asks the policy for `action` on it as it is under the lock (the deadline settled). */
-async function lockFor(command: Command, declarationId: string, action: SilenceAction) {
-  const declaration = await lockTarget(command, action, 'declaration', declarationId);
+async function lockForDeclaration(command: Command, declarationId: string, action: SilenceAction) {
+  const declaration = await lockDeclarationOf(command, action, 'declaration', declarationId);
   authorize(command.viewer, action, { declaration, adoptedHere: command.adoptedHere(declarationId) });
   return declaration;
 }
@@ -37,7 +37,7 @@ async function lockFor(command: Command, declarationId: string, action: SilenceA
 export { deadlinePassed };
 
 export async function startSilenceProcedure(command: Command, declarationId: string, deadline: Date): Promise<Declaration> {
-  const declaration = await lockFor(command, declarationId, 'silence.start');
+  const declaration = await lockForDeclaration(command, declarationId, 'silence.start');
   if (!(deadline.getTime() > Date.now())) {
     throw badInput(`the deadline must be in the future, got ${deadline.toISOString()}`, { field: 'deadline' });
   }
@@ -53,7 +53,7 @@ export async function startSilenceProcedure(command: Command, declarationId: str
 
 export async function breakSilence(command: Command, declarationId: string, reason: string): Promise<Declaration> {
   const text = requiredText('reason', reason, command.limits.commentChars);
-  const declaration = await lockFor(command, declarationId, 'silence.break');
+  const declaration = await lockForDeclaration(command, declarationId, 'silence.break');
   declaration.status = STATUS_AFTER['silence.break'];
   declaration.silenceDeadline = null;
   recordChange(command, declaration, {
@@ -70,7 +70,7 @@ export async function breakSilence(command: Command, declarationId: string, reas
  * refused by the policy (too early, or already adopted).
  */
 export async function adoptDeclaration(command: Command, declarationId: string): Promise<Declaration> {
-  return lockFor(command, declarationId, 'declaration.adopt');
+  return lockForDeclaration(command, declarationId, 'declaration.adopt');
 }
 
 /**
@@ -108,7 +108,7 @@ async function silenceStarter(command: Command<Actor>, declarationId: string) {
 
 export async function addExplanationOfPosition(command: Command, declarationId: string, text: string): Promise<ExplanationOfPosition> {
   const body = requiredText('text', text, command.limits.commentChars);
-  const declaration = await lockFor(command, declarationId, 'position.explain');
+  const declaration = await lockForDeclaration(command, declarationId, 'position.explain');
   const viewer = command.viewer;
   const explanation = command.em.create(ExplanationOfPosition, {
     declaration: declarationId,

@@ -18,7 +18,7 @@ import {
   Section,
 } from '../db/entities/index.js';
 import type { LiveDocument } from '../collab/documentHub.js';
-import { settleIfDue } from '../drafting/deadlines.js';
+import { settleDeadlinesBeforeRead } from '../drafting/deadlines.js';
 import { Structure } from '../drafting/structure.js';
 import type { Services } from '../services.js';
 
@@ -58,9 +58,13 @@ const oldestFirst = { createdAt: 'asc', id: 'asc' } as const;
 
 export function createLoaders(em: EntityManager, services: Services): Loaders {
   return {
-    // A declaration whose silence deadline has passed is adopted before anyone reads it.
+    // A READ THAT WRITES: a declaration whose silence deadline has passed is
+    // adopted before anyone reads it, each in a transaction of its own (as the
+    // server, SYSTEM_VIEWER) committed before this batch returns. Kept here so
+    // no query, however it reaches a declaration, reads SILENCE_PROCEDURE past
+    // the deadline; the deadline watcher adopts the others within a second.
     declaration: new DataLoader(async (ids) =>
-      byKey(ids, await settleIfDue(services, em, await em.find(Declaration, { id: { $in: [...ids] } })), (d) => d.id),
+      byKey(ids, await settleDeadlinesBeforeRead(services, em, await em.find(Declaration, { id: { $in: [...ids] } })), (d) => d.id),
     ),
     structure: new DataLoader(async (ids) => {
       const [sections, paragraphs] = await Promise.all([

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { authorize, requireViewer, visibleDeclarations } from '../../auth/policy.js';
 import { Declaration, Participant } from '../../db/entities/index.js';
 import { createDeclaration, inviteParticipant } from '../../drafting/declarations.js';
-import { settleIfDue } from '../../drafting/deadlines.js';
+import { settleDeadlinesBeforeRead } from '../../drafting/deadlines.js';
 import { revokeParticipant } from '../../drafting/participants.js';
 import { isId } from '../../drafting/lookup.js';
 import { addSection } from '../../drafting/sections.js';
@@ -27,7 +27,8 @@ export class DeclarationResolver {
     if (visible !== 'all' && visible.length === 0) return [];
     const where = visible === 'all' ? {} : { id: { $in: visible } };
     const rows = await ctx.em.find(Declaration, where, { orderBy: { createdAt: 'asc', id: 'asc' } });
-    return (await settleIfDue(ctx.services, ctx.em, rows)).map(DeclarationType.from);
+    // A read that writes: passed deadlines are settled (adopted) first, see drafting/deadlines.ts.
+    return (await settleDeadlinesBeforeRead(ctx.services, ctx.em, rows)).map(DeclarationType.from);
   }
 
   @Query(() => DeclarationType, {
