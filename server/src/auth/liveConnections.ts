@@ -14,7 +14,7 @@
  *   4029  too many connections for this token      (the client may retry later)
  *   4003  the participant's token was revoked      (retrying is useless: every
  *                                                   operation is UNAUTHENTICATED)
- * The lifecycle uses 1012 (service restart) when the instance shuts down.
+ * The graceful shutdown (runtime/) uses 1012 (service restart).
  *
  * Revocation reaches every instance: the revoking transaction sends a
  * `revoked <participantId>` notification (collab/instanceNews.ts), and each

@@ -1,7 +1,7 @@
 /**
  * WebSocket operations, watched: graphql-ws's `execute` and `subscribe`
  * wrapped so that each operation
- *  - is refused with UNAVAILABLE while the instance drains (lifecycle.ts),
+ *  - is refused with UNAVAILABLE while the instance drains (runtime/serving.ts),
  *    and otherwise counted as running until it settles (the shutdown waits
  *    for it, so an applyUpdate sent over the socket gets its answer);
  *  - runs in its request's logging scope (`requestId` on every line), and is
