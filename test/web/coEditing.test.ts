@@ -98,6 +98,22 @@ describe.skipIf(skipWithoutChromium('test/web/coEditing.test.ts'))('co-editing i
     await waitForEditorText(textbox(page, '3'), 'the typed text', (text) => text === expected);
   });
 
+  it('a co-facilitator keeps typing while the page reads the declaration again (a comment arrives): the caret stays, no keystroke lost', async () => {
+    const page = await room.signIn(fixture.tokens.coFacilitator, fixture.title);
+    await waitForSync(page, 'Saved');
+    await caretAt(page, '2', 'end');
+    const before = await editorText(textbox(page, '2'));
+    await page.keyboard.type(' Typed before');
+    await fixture.clients.delegation.ok('mutation($p: ID!) { addComment(paragraphId: $p, input: { body: "Meanwhile, a comment." }) { id } }', {
+      p: fixture.paragraphs['1'],
+    });
+    await page.getByRole('list', { name: 'Comments on paragraph 1', exact: true }).getByText('Meanwhile, a comment.').waitFor();
+    await page.keyboard.type(' and after.');
+    await waitForEditorText(textbox(page, '2'), 'every keystroke', (text) => text === `${before} Typed before and after.`);
+    await waitForSync(page, 'Saved');
+    expect(await serverText(fixture.clients.observer, fixture.paragraphs['2']!)).toBe(`${before} Typed before and after.`);
+  });
+
   it('an observer sees the text read-only (typing changes nothing) and the edit in the change feed', async () => {
     const observer = await room.signIn(fixture.tokens.observer, fixture.title);
     const editor = textbox(observer, '1');

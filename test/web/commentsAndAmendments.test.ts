@@ -38,7 +38,7 @@ describe.skipIf(skipWithoutChromium('test/web/commentsAndAmendments.test.ts'))('
     await mexico.getByRole('textbox', { name: 'Comment' }).fill('Please use the full title of the Compact.');
     await mexico.getByRole('button', { name: 'Post comment' }).click();
 
-    const comments = diallo.getByRole('list', { name: 'Comments on paragraph 2' });
+    const comments = diallo.getByRole('list', { name: 'Comments on paragraph 2', exact: true });
     const item = comments.getByRole('listitem').filter({ hasText: 'Please use the full title of the Compact.' });
     await item.waitFor();
     expect(await item.textContent()).toContain('Delegate of Mexico');
@@ -54,7 +54,7 @@ describe.skipIf(skipWithoutChromium('test/web/commentsAndAmendments.test.ts'))('
     await item.getByRole('button', { name: 'Reply' }).click();
     await diallo.getByRole('textbox', { name: 'Reply' }).fill('Done in the next revision.');
     await diallo.getByRole('button', { name: 'Post reply' }).click();
-    const onMexico = mexico.getByRole('list', { name: 'Comments on paragraph 2' }).getByRole('listitem').filter({ hasText: 'Please use the full title' });
+    const onMexico = mexico.getByRole('list', { name: 'Comments on paragraph 2', exact: true }).getByRole('listitem').filter({ hasText: 'Please use the full title' });
     await onMexico.getByText('Done in the next revision.').waitFor();
     await item.getByRole('button', { name: 'Resolve' }).click();
     await onMexico.getByRole('button', { name: 'Reopen' }).click();
@@ -66,7 +66,7 @@ describe.skipIf(skipWithoutChromium('test/web/commentsAndAmendments.test.ts'))('
     await network.getByText('On the whole paragraph').waitFor();
     await network.getByRole('textbox', { name: 'Comment' }).fill('Add the deserts of the Sahel.');
     await network.getByRole('button', { name: 'Post comment' }).click();
-    await diallo.getByRole('list', { name: 'Comments on paragraph 3' }).getByRole('listitem').filter({ hasText: 'Add the deserts of the Sahel.' }).waitFor();
+    await diallo.getByRole('list', { name: 'Comments on paragraph 3', exact: true }).getByRole('listitem').filter({ hasText: 'Add the deserts of the Sahel.' }).waitFor();
     expect(await textbox(diallo, '3').locator('mark').count()).toBe(0);
     // Stakeholders comment; they do not table amendments.
     expect(await article(network, '3').getByRole('button', { name: /Propose amendment/ }).count()).toBe(0);

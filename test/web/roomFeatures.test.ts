@@ -15,6 +15,7 @@ import {
   textbox,
   TEXTS,
   WAIT_MS,
+  waitForEditorText,
   waitForSync,
   type Fixture,
 } from './support/room.js';
@@ -81,6 +82,35 @@ describe.skipIf(skipWithoutChromium('test/web/roomFeatures.test.ts'))('the draft
       expect(download.suggestedFilename()).toBe(`declaration-${fixture.declarationId}${extension}`);
       expect(await readFile((await download.path())!, 'utf8')).toContain(expected);
     }
+  });
+
+  it('a co-facilitator restructures from the page: status, objectives, a new paragraph, a move; every page follows', async () => {
+    const diallo = await room.signIn(fixture.tokens.coFacilitator, fixture.title);
+    const observer = await room.signIn(fixture.tokens.observer, fixture.title);
+    await article(diallo, '3').getByText('Edit paragraph 3').click();
+    await diallo.getByRole('combobox', { name: 'Status of paragraph 3' }).selectOption({ label: 'Agreed' });
+    await article(observer, '3').getByLabel('Status: Agreed').waitFor();
+    // Agreed: frozen, even for the pen.
+    await expect.poll(() => textbox(diallo, '3').getAttribute('aria-readonly'), { timeout: WAIT_MS }).toBe('true');
+
+    await article(diallo, '2').getByText('Edit paragraph 2').click();
+    await diallo.getByRole('textbox', { name: 'Objectives of paragraph 2' }).fill('16, 17');
+    await article(diallo, '2').getByRole('button', { name: 'Set objectives' }).click();
+    const chips = observer.getByRole('list', { name: 'GCM objectives of paragraph 2', exact: true });
+    await expect.poll(() => chips.getByRole('listitem').allTextContents(), { timeout: WAIT_MS }).toEqual(['Objective 16', 'Objective 17']);
+
+    await article(diallo, '2 bis').getByText('Edit paragraph 2 bis').click();
+    await diallo.getByRole('button', { name: 'Add paragraph after 2 bis' }).click();
+    await article(observer, '2 ter').waitFor();
+    await textbox(diallo, '2 ter').click();
+    await diallo.keyboard.type('A new paragraph.');
+    await waitForEditorText(textbox(observer, '2 ter'), 'the new paragraph\'s text', (text) => text === 'A new paragraph.');
+
+    // Paragraph 1 moved down, after 2: the order on the observer's page follows.
+    await article(diallo, '1').getByText('Edit paragraph 1').click();
+    await diallo.getByRole('button', { name: 'Move paragraph 1 down' }).click();
+    const order = async () => (await observer.getByRole('article').evaluateAll((nodes: any[]) => nodes.map((n) => n.getAttribute('aria-label')))).slice(0, 2);
+    await expect.poll(order, { timeout: WAIT_MS }).toEqual(['Paragraph 2', 'Paragraph 1']);
   });
 
   it('silence procedure: adopting early is refused with its message, a delegation breaks silence, and at the deadline the text is adopted and frozen; explanations of position follow', async () => {

@@ -86,7 +86,7 @@ describe.skipIf(skipWithoutChromium('test/web/signIn.test.ts'))('signing in to t
     const refusal = article(page, '1').getByRole('alert');
     await refusal.waitFor();
     expect(await refusal.textContent()).toMatch(/body.*\(BAD_USER_INPUT\)$/);
-    expect(await article(page, '1').getByRole('list', { name: 'Comments on paragraph 1' }).count()).toBe(0);
+    expect(await article(page, '1').getByRole('list', { name: 'Comments on paragraph 1', exact: true }).count()).toBe(0);
     const { paragraph } = await fixture.clients.observer.ok('query($id: ID!) { paragraph(id: $id) { comments { id } } }', { id: fixture.paragraphs['1'] });
     expect(paragraph.comments).toEqual([]);
   });

@@ -42,12 +42,14 @@ export function DeclarationPage({ client, viewer, id }: { client: DraftroomClien
     if (needsRead(event, latest.current)) declaration.refresh();
   });
   const editors = useRef(new Map<string, EditorView>()).current;
+  // One per session: the editors are made again when their awareness changes, which must not happen on every read.
+  const awareness = useMemo(() => (session.value ? awarenessForCodeMirror(session.value.awareness) : null), [session.value]);
   const room: Room | null = useMemo(
     () =>
-      declaration.value && session.value
-        ? { client, viewer, declaration: declaration.value, session: session.value, awareness: awarenessForCodeMirror(session.value.awareness), refresh: declaration.refresh, editors }
+      declaration.value && session.value && awareness
+        ? { client, viewer, declaration: declaration.value, session: session.value, awareness, refresh: declaration.refresh, editors }
         : null,
-    [client, viewer, declaration.value, session.value],
+    [client, viewer, declaration.value, session.value, awareness],
   );
 
   const failure = declaration.error ?? session.error;
