@@ -15,7 +15,7 @@ import type { Viewer } from '../auth/policy.js';
 import type { DocumentHub } from '../collab/documentHub.js';
 import type { Limits } from '../config.js';
 import type { Declaration } from '../db/entities/index.js';
-import type { ChangeFeed } from '../feed/changeFeed.js';
+import type { FeedItem } from '../feed/changeFeed.js';
 
 /**
  * The server acting by itself, for nobody (adoption at the deadline, the
@@ -40,8 +40,6 @@ export interface CommandServices {
   limits: Limits;
   /** The live Yjs documents (a command that writes text goes through them). */
   hub: DocumentHub;
-  /** This instance's change-feed subscribers, told after commit. */
-  feed: Pick<ChangeFeed, 'published'>;
   /** This instance's open WebSockets (a revocation closes them after commit). */
   connections: Pick<LiveConnections, 'revoke'>;
 }
@@ -57,8 +55,12 @@ export interface Command<V extends Actor = Viewer> extends CommandServices {
   readonly viewer: V;
   /** Runs `effect` once the transaction has committed (never if it rolls back). */
   afterCommit(effect: () => void): void;
-  /** Tells other instances, when the transaction commits, that the feed of `declarationId` reaches `seq`. */
-  notifyFeed(declarationId: string, seq: number): void;
+  /**
+   * Announces a change event once the transaction commits: to other
+   * instances by a NOTIFY sent inside it (PostgreSQL delivers it on commit
+   * only), to this instance's change-feed subscribers right after.
+   */
+  announce(item: FeedItem): void;
   /** Runs `undo` if the transaction rolls back (e.g. to drop in-memory state). */
   onRollback(undo: () => void): void;
   /**

@@ -16,6 +16,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { feedNews, NOTIFY_CHANNEL } from '../collab/instanceNews.js';
 import { Declaration } from '../db/entities/index.js';
 import { notFound } from '../errors.js';
+import type { ChangeFeed } from '../feed/changeFeed.js';
 import type { Logger } from '../logger.js';
 import type { Actor, Command, CommandServices, SystemViewer } from './command.js';
 import { settleDeadline } from './silence.js';
@@ -31,6 +32,8 @@ export const SYSTEM_VIEWER: SystemViewer = Object.freeze({
 
 /** What runCommand needs of the server: what commands use, and a log for effects that fail. */
 export interface CommandRunner extends CommandServices {
+  /** This instance's change-feed subscribers (told of what commands announce). */
+  feed: Pick<ChangeFeed, 'published'>;
   log: Logger;
 }
 
@@ -53,11 +56,13 @@ export async function runCommand<T, V extends Actor>(
         viewer,
         limits: services.limits,
         hub: services.hub,
-        feed: services.feed,
         connections: services.connections,
         afterCommit: (effect) => effects.push(effect),
         onRollback: (undo) => undos.push(undo),
-        notifyFeed: (declarationId, seq) => feedHeads.set(declarationId, Math.max(seq, feedHeads.get(declarationId) ?? 0)),
+        announce(item) {
+          feedHeads.set(item.declarationId, Math.max(item.seq, feedHeads.get(item.declarationId) ?? 0));
+          effects.push(() => services.feed.published([item]));
+        },
         async lockDeclaration(declarationId) {
           const declaration = await tx.findOne(
             Declaration,

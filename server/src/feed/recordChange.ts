@@ -39,7 +39,6 @@ export function recordChange(command: Command<Actor>, declaration: Declaration, 
     summary: props.summary,
     at: new Date(),
   });
-  command.notifyFeed(declaration.id, event.seq);
-  command.afterCommit(() => command.feed.published([feedItem(event)]));
+  command.announce(feedItem(event));
   return event;
 }
