@@ -15,7 +15,6 @@ import { authorize as authorizeSubject, type Action, type Subject, type Viewer }
 export {
   boundDeclaration,
   can,
-  canSee,
   deadlinePassed,
   POLICY,
   refusal,
