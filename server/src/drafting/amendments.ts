@@ -29,7 +29,7 @@ import { authorize, type Action } from '../auth/policy.js';
 import { resolveAnchor } from '../collab/anchors.js';
 import { Amendment, AmendmentPosition, AmendmentStatus, ChangeKind, Paragraph, Participant, Stance } from '../db/entities/index.js';
 import { badInput, conflict } from '../errors.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import { anchorColumns, anchorIn, storedAnchor, type AnchorInput } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';

@@ -7,7 +7,7 @@
 import { authorize } from '../auth/policy.js';
 import { ChangeKind, Comment, type Declaration } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import { anchorColumns, anchorIn } from './anchoring.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';

@@ -2,7 +2,7 @@
 import { authorize, boundDeclaration, speakerName } from '../auth/policy.js';
 import { hashToken, newToken } from '../auth/tokens.js';
 import { ChangeKind, Declaration, Participant, type Role } from '../db/entities/index.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import type { Actor, Command } from './command.js';
 import { lockDeclarationOf } from './lookup.js';
 import { optionalText, requiredText } from './validation.js';

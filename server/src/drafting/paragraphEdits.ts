@@ -7,7 +7,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EditCoalescerDeps } from '../collab/editCoalescer.js';
 import { ChangeKind, Participant } from '../db/entities/index.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import type { Actor, Command } from './command.js';
 import { speakerName } from './declarations.js';
 import { runCommand, SYSTEM_VIEWER, type CommandRunner } from './runCommand.js';

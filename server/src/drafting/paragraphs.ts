@@ -10,7 +10,7 @@ import { authorize } from '../auth/policy.js';
 import { initialTextUpdate } from '../collab/serverEdits.js';
 import { ChangeKind, Paragraph, ParagraphStatus, Section, type Declaration } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { lockDeclarationOf } from './lookup.js';

@@ -20,7 +20,7 @@ import { authorize } from '../auth/policy.js';
 import { NOTIFY_CHANNEL, revokedNews } from '../collab/instanceNews.js';
 import { ChangeKind, Participant } from '../db/entities/index.js';
 import { badInput, notFound } from '../errors.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { isId } from './lookup.js';

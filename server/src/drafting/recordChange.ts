@@ -8,8 +8,8 @@
  * instance's subscribers, right after the commit.
  */
 import { ChangeEvent, type ChangeKind, type Declaration } from '../db/entities/index.js';
-import type { Actor, Command } from '../drafting/command.js';
-import { feedItem } from './changeFeed.js';
+import type { Actor, Command } from './command.js';
+import { feedItem } from '../feed/changeFeed.js';
 
 export interface ChangeProps {
   kind: ChangeKind;

@@ -9,7 +9,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { authorize } from '../auth/policy.js';
 import { ChangeKind, Revision, type Declaration, type RevisionParagraphRecord } from '../db/entities/index.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import type { Actor, Command } from './command.js';
 import { speakerName } from './declarations.js';
 import { lockDeclarationOf } from './lookup.js';

@@ -2,7 +2,7 @@
 import { authorize } from '../auth/policy.js';
 import { ChangeKind, Section } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import type { Command } from './command.js';
 import { actorName } from './declarations.js';
 import { isId, lockDeclarationOf } from './lookup.js';

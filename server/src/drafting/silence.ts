@@ -16,7 +16,7 @@
 import { authorize, deadlinePassed, STATUS_AFTER } from '../auth/policy.js';
 import { ChangeKind, ExplanationOfPosition, Participant, type Declaration } from '../db/entities/index.js';
 import { badInput } from '../errors.js';
-import { recordChange } from '../feed/recordChange.js';
+import { recordChange } from './recordChange.js';
 import type { Actor, Command } from './command.js';
 import { actorName, speakerName } from './declarations.js';
 import { assignLabels } from './labels.js';
