@@ -20,7 +20,7 @@ import { startApp, type App } from './app.js';
 import { newToken } from './auth/tokens.js';
 import { loadConfig } from './config.js';
 import type { EmbeddedDatabase } from './db/embeddedPostgres.js';
-import { seedDemo, type DemoTokens } from './db/seed.js';
+import { seedDemo, type DemoTokens } from './demo/seed.js';
 import { withStartupLock } from './db/startupLock.js';
 import { createLogger } from './logger.js';
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDemo, type DemoTokens } from '../../server/src/db/seed.js';
+import { seedDemo, type DemoTokens } from '../../server/src/demo/seed.js';
 import { article, caretAt, Room, SCREENSHOTS, skipWithoutChromium, textbox, WAIT_MS, waitForSync } from './support/room.js';
 
 const TITLE = /Progress Declaration/;

@@ -21,7 +21,7 @@ import { addSection } from '../drafting/sections.js';
 import { proposeAmendment, takePosition } from '../drafting/amendments.js';
 import { addComment } from '../drafting/comments.js';
 import { publishRevision } from '../drafting/revisions.js';
-import { Declaration, Participant, Role, Stance } from './entities/index.js';
+import { Declaration, Participant, Role, Stance } from '../db/entities/index.js';
 
 export interface DemoTokens {
   declarationId: string;
