@@ -128,8 +128,18 @@ export class AwarenessBridge {
   }
 }
 
+/**
+ * A remote cursor's position as bindings read it: a `Y.RelativePosition` with
+ * every field, as a y-websocket peer's arrives. `relativePositionToJSON`
+ * leaves out a null `item` (a cursor at the end of a text), which
+ * y-codemirror.next then reads as present and crashes on.
+ */
+export function remotePosition(position: Y.RelativePosition): Y.RelativePosition {
+  return Y.createRelativePositionFromJSON(Y.relativePositionToJSON(position));
+}
+
 function remoteStateOf(entry: PresenceEntry): RemoteAwarenessState {
-  const json = (position: Y.RelativePosition) => Y.relativePositionToJSON(position);
+  const json = remotePosition;
   const cursor = entry.cursor ? { anchor: json(entry.selectionAnchor ?? entry.cursor), head: json(entry.cursor) } : null;
   return {
     user: userOf(entry.participant),

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { announcementOf, userOf } from '../src/awareness.js';
+import { announcementOf, remotePosition, userOf } from '../src/awareness.js';
 
 describe('announcementOf', () => {
   const doc = new Y.Doc();
@@ -48,5 +48,19 @@ describe('userOf', () => {
     expect(user.colorLight).toBe(`${user.color}33`);
     expect(userOf({ ...mexico, name: 'Renamed' }).color).toBe(user.color);
     expect(userOf({ id: 'x', name: 'Ambassador Voss', role: 'CO_FACILITATOR', delegation: null }).name).toBe('Ambassador Voss');
+  });
+});
+
+describe('remotePosition', () => {
+  it('keeps a cursor at the end of a text readable (its item is null, not missing)', () => {
+    const doc = new Y.Doc();
+    const text = doc.getText('paragraph-1');
+    text.insert(0, 'We reaffirm.');
+    const atEnd = Y.createRelativePositionFromTypeIndex(text, text.length);
+    const remote = remotePosition(Y.decodeRelativePosition(Y.encodeRelativePosition(atEnd)));
+    expect(remote.item).toBeNull();
+    expect(Y.createAbsolutePositionFromRelativePosition(remote, doc)?.index).toBe(text.length);
+    const inside = remotePosition(Y.createRelativePositionFromTypeIndex(text, 3));
+    expect(Y.createAbsolutePositionFromRelativePosition(inside, doc)?.index).toBe(3);
   });
 });

@@ -13,7 +13,6 @@ import type { EditorView } from '@codemirror/view';
 import { useMemo, useRef } from 'preact/hooks';
 import { describeError } from '../api';
 import { ChangeFeed } from './ChangeFeed';
-import { awarenessForCodeMirror } from './cursorAdapter';
 import { Exports } from './Exports';
 import { Lifecycle } from './Lifecycle';
 import { useChangeFeed, useDeclaration, useSession, type Declaration } from './liveData';
@@ -42,8 +41,8 @@ export function DeclarationPage({ client, viewer, id }: { client: DraftroomClien
     if (needsRead(event, latest.current)) declaration.refresh();
   });
   const editors = useRef(new Map<string, EditorView>()).current;
-  // One per session: the editors are made again when their awareness changes, which must not happen on every read.
-  const awareness = useMemo(() => (session.value ? awarenessForCodeMirror(session.value.awareness) : null), [session.value]);
+  // One per session (the same object for its life): the editors are made again only when it changes.
+  const awareness = session.value?.awareness ?? null;
   const room: Room | null = useMemo(
     () =>
       declaration.value && session.value && awareness
