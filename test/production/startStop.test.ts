@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../server/src/db/embeddedPostgres.js';
 import { createDeclaration } from '../support/factories.js';
 import { killServerProcesses, processesInGroup, processesMentioning, startServerProcess } from '../support/serverProcess.js';
@@ -74,9 +74,12 @@ describe('an instance nobody is connected to', () => {
 describe('npm start, stopped by a signal', () => {
   // One data directory for every case: the first start initialises it, each
   // later one is a restart on what the stop before it left.
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftroom-npm-start-'));
+  let dataDir: string;
   const bootstrapToken = `npm-start-${randomBytes(12).toString('hex')}`;
   let declarationId: string | null = null;
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'draftroom-npm-start-'));
+  });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   const cases = [
