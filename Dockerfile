@@ -12,8 +12,10 @@
 #   prod-deps  deps without what only `npm start` needs: the embedded PostgreSQL binaries
 #              (the image needs DATABASE_URL; without it the server cannot start its own
 #              PostgreSQL) and tsx/esbuild (the image runs the compiled build)
-#   runtime    Node, those dependencies and the compiled server, run as the unprivileged
-#              `node` user
+#   web        the drafting room (web/dist, served at /): the SDK built from the emitted
+#              schema (codegen, tsc), then the page (tsc, vite build)
+#   runtime    Node, those dependencies, the compiled server and the built page, run as
+#              the unprivileged `node` user
 #
 # All stages use the same base, so the platform packages npm picks match: Node 24 (LTS),
 # one of the two versions CI runs the suite on (engines: ^20.19.0 || ^24.0.0).
@@ -22,12 +24,11 @@ ARG NODE_IMAGE=node:24-alpine
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
-# The lock file and the workspaces' package.json files npm ci checks it against. web/ (the
-# drafting room) is left out: the server's dependencies do not need it, and npm ci passes over
-# an absent workspace.
+# The lock file and the workspaces' package.json files npm ci checks it against.
 COPY package.json package-lock.json ./
 COPY server/package.json server/
 COPY client-sdk/package.json client-sdk/
+COPY web/package.json web/
 COPY bench/package.json bench/
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev --workspace server --no-audit --no-fund
@@ -46,6 +47,20 @@ COPY client-sdk/src/protocol.ts client-sdk/src/
 RUN npx esbuild client-sdk/src/protocol.ts --outdir=client-sdk/src \
       --platform=node --format=esm --target=node24 --sourcemap --log-level=warning
 
+FROM ${NODE_IMAGE} AS web
+WORKDIR /app
+COPY package.json package-lock.json tsconfig.json ./
+COPY server/package.json server/
+COPY bench/package.json bench/
+COPY client-sdk client-sdk
+COPY web web
+COPY schema/schema.graphql schema/
+# Everything the SDK and the page build with (codegen, TypeScript, Vite), then `npm run build`:
+# the SDK, then the page, into web/dist.
+RUN --mount=type=cache,target=/root/.npm \
+    npm ci --workspace client-sdk --workspace web --include-workspace-root --no-audit --no-fund
+RUN npm run build
+
 FROM deps AS prod-deps
 # The PostgreSQL binaries go (60 MB); the package's few lines of JavaScript stay (main.ts loads
 # them only without DATABASE_URL, which the image needs anyway).
@@ -62,6 +77,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=prod-deps /app/server ./server
 COPY --from=build /app/server/dist ./server/dist
 COPY --from=build /app/client-sdk/src/protocol.js ./client-sdk/src/protocol.js
+# The drafting room, where the server looks for it (web/dist beside server/).
+COPY --from=web /app/web/dist ./web/dist
 COPY deploy/healthcheck.mjs ./healthcheck.mjs
 # DATA_DIR holds the generated bootstrap token and demo tokens when those are used;
 # the only place the server writes, and the only one the node user may write to.

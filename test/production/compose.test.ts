@@ -247,7 +247,8 @@ function dockerfileProblems(files: DeployFiles): string[] {
       for (const source of rest.split(' ').slice(0, -1)) {
         const paths = walk(source);
         if (paths.length === 0) problems.push(`COPY ${source}: no such file in the repository`);
-        const ignored = paths.filter((file) => dockerIgnored(files.dockerignore, file));
+        // Build outputs in a copied folder (dist/, generated code) are made again in the image: leaving them out is right.
+        const ignored = paths.filter((file) => dockerIgnored(files.dockerignore, file) && !/(^|\/)(dist|generated)\//.test(file));
         if (ignored.length) problems.push(`COPY ${source}: .dockerignore leaves out ${ignored.slice(0, 3).join(', ')}`);
       }
     }
