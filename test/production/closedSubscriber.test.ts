@@ -9,13 +9,20 @@
  * subscriptions on one connection, on a declaration whose document is ~8 MB:
  * their sync messages (~10 MB each) are a burst far larger than the
  * loopback's buffers. A relay between it and the server stops reading the
- * server's answer at its first bytes, so the server's writes wait; then
+ * server's answer at its first bytes, so the server's writes wait. The
+ * test goes on only once every sync message waits in the server's socket:
+ * the write in flight when a socket is destroyed reports success (Node
+ * calls its callback without an error), only the writes queued behind it
+ * fail. Resetting at the relay's first bytes raced with the server: under
+ * load the reset could come while the first sync message was the only one
+ * written, and nothing failed. Then
  *  - the relay resets the connection (a laptop closed mid-burst, a proxy
  *    giving up): the writes fail with ECONNRESET / EPIPE;
  *  - or the server itself cuts the connection (the graceful shutdown's
  *    bound for the closing handshake; the keepalive does the same to a
  *    silent socket): the writes fail with ERR_STREAM_DESTROYED.
  */
+import diagnostics from 'node:diagnostics_channel';
 import net from 'node:net';
 import { Writable } from 'node:stream';
 import * as Y from 'yjs';
@@ -47,6 +54,19 @@ const CHUNK_CHARS = 2_000_000;
 const CHUNKS = 4;
 /** Subscriptions on the one connection: their sync messages are written at once, a burst of ~60 MB. */
 const SUBSCRIPTIONS = 6;
+/** A sync message is at least the document's text in base64 (its JSON adds a few hundred bytes). */
+const SYNC_MESSAGE_BYTES = Math.ceil((CHUNK_CHARS * CHUNKS) / 3) * 4;
+
+/**
+ * The server's side of every TCP connection it accepts, by the peer's port
+ * (Node's public diagnostics channel: nothing of the server is replaced):
+ * what the server has not yet handed to the kernel is its `writableLength`.
+ */
+const acceptedByPeerPort = new Map<number, net.Socket>();
+const onAccepted = (message: unknown) => {
+  const { socket } = message as { socket: net.Socket };
+  if (socket.remotePort !== undefined) acceptedByPeerPort.set(socket.remotePort, socket);
+};
 
 /** One sample of the server's metrics, by name and exact labels (0 when absent). */
 async function metric(server: TestServer, name: string, labels = ''): Promise<number> {
@@ -89,6 +109,12 @@ class StallingRelay {
     return (this.server.address() as net.AddressInfo).port;
   }
 
+  /** The server's socket of the relayed connection. */
+  get serverSide(): net.Socket | undefined {
+    const localPort = this.upstream?.localPort;
+    return localPort === undefined ? undefined : acceptedByPeerPort.get(localPort);
+  }
+
   reset(): void {
     this.upstream?.resetAndDestroy();
     this.client?.destroy();
@@ -128,6 +154,23 @@ function subscribeThrough(relay: StallingRelay, token: string, declarationId: st
   });
 }
 
+/**
+ * Once `relay` has stalled, waits until every sync message waits in the
+ * server's socket: the first one in flight, stuck in full buffers, and the
+ * others queued behind it, whose writes must fail when the connection goes.
+ * (Five messages and their JSON are less than 5.5 times the bound, six more.)
+ * The caller breaks the connection right after, in the same turn of the
+ * event loop, so the server cannot write anything in between.
+ */
+async function stallMidBurst(relay: StallingRelay): Promise<void> {
+  await relay.stalled;
+  await waitFor(
+    'every sync message to wait in the socket of the server',
+    () => (relay.serverSide?.writableLength ?? 0) > (SUBSCRIPTIONS - 0.5) * SYNC_MESSAGE_BYTES,
+    { timeoutMs: 60_000 },
+  );
+}
+
 /** What the test asserts after a connection broke mid-write: a debug line, no alarm, no count. */
 async function expectClosedConnection(server: TestServer, log: CapturedLog, before: { internal: number; unavailable: number }, code: RegExp) {
   const alarming = log.lines.filter((l) => l.level >= 40);
@@ -145,6 +188,7 @@ describe('a subscriber whose connection breaks while the server writes a burst t
   let cast: Cast;
 
   beforeAll(async () => {
+    diagnostics.subscribe('net.server.socket', onAccepted);
     log = new CapturedLog();
     server = await startServer({
       limits: { paragraphChars: CHUNK_CHARS * CHUNKS, updateBytes: CHUNK_CHARS + 1024, bodyBytes: 2 * CHUNK_CHARS },
@@ -162,6 +206,7 @@ describe('a subscriber whose connection breaks while the server writes a burst t
     }
   }, 120_000);
   afterAll(async () => {
+    diagnostics.unsubscribe('net.server.socket', onAccepted);
     await server?.stop({ dropDatabase: true });
   });
 
@@ -169,7 +214,7 @@ describe('a subscriber whose connection breaks while the server writes a burst t
     const before = await rejections(server);
     const relay = await StallingRelay.start(server.app.port);
     subscribeThrough(relay, cast.observer.token!, cast.declarationId);
-    await relay.stalled;
+    await stallMidBurst(relay);
     await relay.close();
     await waitFor('the server to see the connection close and end its subscriptions', async () => {
       const open = await metric(server, 'draftroom_websocket_connections');
@@ -184,7 +229,7 @@ describe('a subscriber whose connection breaks while the server writes a burst t
     const linesBefore = log.lines.length;
     const relay = await StallingRelay.start(server.app.port);
     subscribeThrough(relay, cast.observer.token!, cast.declarationId);
-    await relay.stalled;
+    await stallMidBurst(relay);
     // The 1012 close frame queues behind the stalled writes; after its wait the shutdown terminates the socket.
     await server.app.stop();
     await relay.close();

@@ -66,11 +66,18 @@ describe('the session as a Yjs provider', () => {
     await other.flushed();
 
     const reopened = await client(server.url, cast.coFacilitator.token!).openDeclaration(cast.declarationId, { doc: persisted });
+    // The offline edit is queued only after a round trip (the session asks
+    // the server what it lacks), and acknowledged one later: a poll of
+    // `unsyncedChanges` can miss that window, its events cannot.
+    const unsynced: number[] = [];
+    reopened.on('unsyncedChanges', (count) => unsynced.push(count));
     expect(reopened.doc).toBe(persisted);
     const expected = 'Offline: We reaffirm the Global Compact. (Voss)';
     expect(persisted.getText(paragraphId).toString()).toBe(expected);
-    await waitFor('the offline edit to be queued', () => reopened.unsyncedChanges > 0);
+    await waitFor('the offline edit to be queued', () => unsynced.length > 0, { timeoutMs: 30_000 });
+    expect(unsynced[0]).toBe(1);
     await reopened.flushed();
+    expect(unsynced.at(-1)).toBe(0);
     expect(await serverText(voss, cast.declarationId, paragraphId)).toMatchObject({ doc: expected, paragraph: expected });
     await waitFor('the other session to see the offline edit', () => other.text(paragraphId).toString() === expected);
     // Closing the session leaves your doc alone.
