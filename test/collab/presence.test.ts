@@ -205,6 +205,9 @@ describe('presence', () => {
     const newcomerTab = tab(newcomer.client);
     const replica = new Replica(newcomerTab, cast.declarationId);
     await replica.connect();
+    // The watcher's subscription is set up on its own socket, in parallel: until it is, a leave goes unheard
+    // (and a later subscriber is only told who is present). Hearing the newcomer arrive says it is listening.
+    await watcher.find('the newcomer arriving', (e) => e.participant.id === newcomer.id && !e.left);
     await newcomerTab.close();
     // Had the dropped socket's subscription registered it, the newcomer would still have a connection, and not leave.
     const gone = await watcher.find('the newcomer leaving', (e) => e.left && e.participant.id === newcomer.id);

@@ -23,6 +23,7 @@ const M = {
 
 /** A declaration being drafted, with paragraphs in every status, a writer's and an observer's replica. */
 interface World {
+  server: TestServer;
   cast: Cast;
   /** OPEN paragraphs: `open` for the tests, `sentinel` for the sentinel edits. */
   open: string;
@@ -49,7 +50,7 @@ async function world(server: TestServer): Promise<World> {
   const observer = new Replica(cast.observer, cast.declarationId);
   await writer.connect();
   await observer.connect();
-  return { cast, open, sentinel, agreed, adRef, deleted, writer, observer };
+  return { server, cast, open, sentinel, agreed, adRef, deleted, writer, observer };
 }
 
 /** An update made on a copy of the server's document (a client id of its own), built by `edit`. */
@@ -60,9 +61,18 @@ async function updateOf(w: World, edit: (doc: Y.Doc) => void): Promise<Uint8Arra
   return Y.encodeStateAsUpdate(doc, before);
 }
 
-/** What must not move: the server's document, Paragraph.text, the change log (but for the sentinel's coalesced edits). */
+/**
+ * What must not move: the server's document, Paragraph.text, the change log
+ * (but for the sentinel's coalesced edits). Taken once the edit coalescer has
+ * written every PARAGRAPH_EDITED it owes (`flushAll` resolves when they are
+ * in the change log): an edit a moment earlier (a test's own, or an earlier
+ * test's) would otherwise have its event land, after the quiet period,
+ * between two snapshots; and whatever the operation under test made owed is
+ * in the second one rather than still waiting out its quiet period.
+ */
 async function state(w: World) {
   const { cast, sentinel } = w;
+  await w.server.app.services.coalescer.flushAll();
   const { doc, seq } = await serverDoc(cast.observer, cast.declarationId);
   const { declaration } = await cast.observer.ok(M.declaration, { d: cast.declarationId });
   const log = await changeLog(cast.observer, cast.declarationId);

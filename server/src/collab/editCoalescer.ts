@@ -66,9 +66,14 @@ export class EditCoalescer {
     this.schedule(text.declarationId);
   }
 
-  /** Writes every owed event now (shutdown, tests). */
+  /**
+   * Writes every owed event now (shutdown, tests), and resolves once they are
+   * written: also those a timer's flush already took out of `owed` and is
+   * still writing (its declaration may no longer be in `owed` at all).
+   */
   async flushAll(): Promise<void> {
-    await Promise.all([...this.owed.keys()].map((id) => this.flush(id, Infinity)));
+    const declarations = new Set([...this.owed.keys(), ...this.flushing.keys()]);
+    await Promise.all([...declarations].map((id) => this.flush(id, Infinity)));
   }
 
   stop(): void {
