@@ -58,9 +58,10 @@ const ONE_AT_A_TIME = { maxWorkers: 1, sequence: { groupOrder: 1 } };
 
 export default defineConfig({
   test: {
-    // Once for the whole run, in the root project: one PostgreSQL for every
+    // Once for the whole run, in the root project: the SDK and page rebuilt if
+    // their sources are newer than the build (buildFirst.ts), one PostgreSQL for every
     // project (a project's provided values include the root's).
-    globalSetup: ['test/support/globalSetup.ts'],
+    globalSetup: ['test/support/buildFirst.ts', 'test/support/globalSetup.ts'],
     projects: [
       project('unit', { ...PARALLEL, include: ['server/src/**/*.test.ts', 'client-sdk/test/**/*.test.ts'] }),
       project('e2e', { ...PARALLEL, include: ['test/**/*.test.ts'], exclude: [...PRODUCTION, ...TIMING_SENSITIVE] }),
