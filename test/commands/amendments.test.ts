@@ -17,7 +17,7 @@ import {
   type Paragraph,
 } from '../../server/src/db/entities/index.js';
 import { proposeAmendment, takePosition, withdrawAmendment } from '../../server/src/drafting/amendments.js';
-import { openCommandDatabase, type CommandDatabase, type ParticipantRow } from '../support/rows.js';
+import { openCommandDatabase, refusal, type CommandDatabase, type ParticipantRow } from '../support/rows.js';
 
 let db: CommandDatabase;
 
@@ -39,16 +39,6 @@ async function room(status = DeclarationStatus.DRAFTING): Promise<Room> {
     mexico2: await db.rows.participant(declaration, Role.DELEGATION, { name: 'Second delegate of Mexico', delegation: 'Mexico' }),
     morocco: await db.rows.participant(declaration, Role.DELEGATION, { name: 'Delegate of Morocco', delegation: 'Morocco' }),
   };
-}
-
-/** The refusal's code and message (the command must have thrown). */
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e as { code: string; message: string },
-  );
-  expect(error, 'the command should have been refused').not.toBeNull();
-  return { code: error!.code, message: error!.message };
 }
 
 const statusOf = async (id: string) => (await db.em().findOneOrFail(Amendment, { id })).status;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Comment, DeclarationStatus, Role } from '../../server/src/db/entities/index.js';
 import { addComment, editComment, setCommentResolved } from '../../server/src/drafting/comments.js';
-import { openCommandDatabase, type CommandDatabase } from '../support/rows.js';
+import { openCommandDatabase, refusal, type CommandDatabase } from '../support/rows.js';
 
 let db: CommandDatabase;
 
@@ -20,15 +20,6 @@ async function room(status: DeclarationStatus) {
     mexico: await db.rows.participant(declaration, Role.DELEGATION, { delegation: 'Mexico' }),
     observer: await db.rows.participant(declaration, Role.OBSERVER),
   };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e as { code: string; message: string },
-  );
-  expect(error, 'the command should have been refused').not.toBeNull();
-  return { code: error!.code, message: error!.message };
 }
 
 const bodyOf = async (id: string) => (await db.em().findOneOrFail(Comment, { id })).body;

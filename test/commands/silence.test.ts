@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeKind, Declaration, DeclarationStatus, ExplanationOfPosition, Revision, Role } from '../../server/src/db/entities/index.js';
 import { addExplanationOfPosition, adoptDeclaration, breakSilence } from '../../server/src/drafting/silence.js';
-import { openCommandDatabase, type CommandDatabase } from '../support/rows.js';
+import { openCommandDatabase, refusal, type CommandDatabase } from '../support/rows.js';
 
 let db: CommandDatabase;
 
@@ -17,15 +17,6 @@ async function room(status: DeclarationStatus, silenceDeadline: Date | null = nu
   const mexico = await db.rows.participant(declaration, Role.DELEGATION, { delegation: 'Mexico' });
   if (status !== DeclarationStatus.DRAFTING) await db.rows.changeEvent(declaration, ChangeKind.SILENCE_STARTED, co);
   return { declaration, co, mexico };
-}
-
-async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e as { code: string; message: string },
-  );
-  expect(error, 'the command should have been refused').not.toBeNull();
-  return { code: error!.code, message: error!.message };
 }
 
 const statusOf = async (id: string) => (await db.em().findOneOrFail(Declaration, { id })).status;

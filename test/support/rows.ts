@@ -40,6 +40,7 @@ import type { Command } from '../../server/src/drafting/command.js';
 import { runCommand, type CommandRunner } from '../../server/src/drafting/runCommand.js';
 import { ChangeFeed } from '../../server/src/feed/changeFeed.js';
 import { createLogger } from '../../server/src/logger.js';
+import { expect } from 'vitest';
 import { createTestDatabase, dropTestDatabase } from './testServer.js';
 
 export interface CommandDatabase {
@@ -169,4 +170,14 @@ export class Rows {
     await em.flush();
     return event;
   }
+}
+
+/** The refusal's code and message: the command must have thrown. */
+export async function refusal(promise: Promise<unknown>): Promise<{ code: string; message: string }> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e as { code: string; message: string },
+  );
+  expect(error, 'the command should have been refused').not.toBeNull();
+  return { code: error!.code, message: error!.message };
 }
