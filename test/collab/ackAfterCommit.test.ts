@@ -251,7 +251,16 @@ describe('an acknowledgement comes only once COMMIT has returned', () => {
 
     for (const [d, update] of [[a, updateA], [b, updateB]] as const) {
       expect(await gate.lastLoggedSeq(d.declarationId), 'the log is as before').toBe(d.baseSeq);
-      const state = await serverDocument(d.coFacilitator, d.declarationId);
+      // The first request after the kill may be handed a pooled connection whose backend is gone before the pool has
+      // noticed: it is refused with UNAVAILABLE ("not run; retry shortly"), and a client retries, as this read does.
+      const state = await waitFor('documentState once the pool has dropped the killed connections', async () => {
+        try {
+          return await serverDocument(d.coFacilitator, d.declarationId);
+        } catch (error) {
+          if (String(error).includes('"code":"UNAVAILABLE"')) return null;
+          throw error;
+        }
+      });
       expect(state.seq).toBe(d.baseSeq);
       expect(holds(state.doc, update), 'documentState does not hold the terminated update').toBe(false);
     }
