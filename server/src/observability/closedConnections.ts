@@ -6,7 +6,7 @@
  *
  * graphql-ws already drops messages for a socket that is no longer open,
  * but a write that was started while it was open fails under it instead
- * (ECONNRESET, EPIPE, ERR_STREAM_DESTROYED): graphql-ws then reports that
+ * (ECONNRESET, EPIPE, ERR_STREAM_DESTROYED; ECANCELED on Node 24): graphql-ws then reports that
  * failure as the operation's error, which errorMapping.ts counted as
  * INTERNAL_SERVER_ERROR (or, for ECONNRESET, as the database being
  * unavailable) and logged at error level. The WebSocket class below gives
